@@ -1,0 +1,44 @@
+/**
+ * Periskope sends times in several shapes (reference §5.4): `"2024-05-13 11:19:34+00"` (docs),
+ * `"2025-01-23T12:05:29+00:00"` (REST), ISO with micro-seconds, and numbers. This turns any of them
+ * into epoch milliseconds, or `null` when the value is not a time.
+ *
+ * @example
+ * parsePeriskopeTime("2024-05-13 11:19:34+00"); // 1715599174000
+ * parsePeriskopeTime(1715599174);               // 1715599174000 (seconds)
+ */
+
+/** Numbers below this are epoch seconds, above it milliseconds (1e11 s is the year 5138). */
+const SECONDS_LIMIT = 1e11;
+
+// `YYYY-MM-DD[ T]HH:MM[:SS[.fraction]][Z|±HH[:?MM]]`; a bare `+00` offset is what Postgres prints.
+const TIME_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+export function parsePeriskopeTime(value: unknown): number | null {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value) || value <= 0) return null;
+    return Math.round(value < SECONDS_LIMIT ? value * 1000 : value);
+  }
+  if (typeof value !== "string") return null;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return parsePeriskopeTime(Number(text));
+  const m = TIME_PATTERN.exec(text);
+  if (!m) {
+    // Date-only values (`2025-04-25`) and other ISO forms Date understands.
+    const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+    return Number.isFinite(ms) ? ms : null;
+  }
+  const [, y, mo, d, h, mi, s = "0", frac = "0", zone = "Z"] = m;
+  if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31) return null;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) return null;
+  const millis = Number(frac.padEnd(3, "0").slice(0, 3));
+  let utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), millis);
+  if (zone.toUpperCase() !== "Z") {
+    const sign = zone.startsWith("-") ? -1 : 1;
+    const digits = zone.slice(1).replace(":", "");
+    const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || "0");
+    utc -= sign * offsetMinutes * 60_000;
+  }
+  return Number.isFinite(utc) ? utc : null;
+}
