@@ -1,0 +1,121 @@
+/**
+ * One HTTP exchange with the API, turned into either a response or a classified error.
+ *
+ * The whole body is read inside the attempt's signal, so a connection that drops halfway through a
+ * big `GET /chats` page, or a body that trickles past the timeout, is a failed attempt like any
+ * other (the reference reports "remote end closed connection" during long pulls, §3).
+ */
+import { CLIENT_ERROR_CODES, isRetryableStatus, PeriskopeApiError } from "./errors.ts";
+import { serverAdvisedDelayMs } from "./retry-after.ts";
+
+export interface AttemptRequest {
+  operation: string;
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+  /** Non-2xx statuses handed back to the caller instead of failing (e.g. 404 for getChat). */
+  passStatuses: readonly number[];
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, or undefined for an empty body (or an unparsable pass-through body). */
+  body: unknown;
+  traceId: string | undefined;
+}
+
+export type AttemptResult =
+  | { ok: true; response: ApiResponse }
+  | { ok: false; error: PeriskopeApiError; status: number | undefined; headers: Headers | undefined };
+
+export async function attempt(request: AttemptRequest): Promise<AttemptResult> {
+  const timeout = AbortSignal.timeout(request.timeoutMs);
+  const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(request.url, { headers: request.headers, signal });
+    text = await response.text();
+  } catch (cause) {
+    return { ok: false, error: thrownToError(cause, request), status: undefined, headers: undefined };
+  }
+
+  const traceId = response.headers.get("x-periskope-trace-id") ?? undefined;
+  const status = response.status;
+  const passed = request.passStatuses.includes(status);
+  if ((status >= 200 && status < 300) || passed) {
+    const parsed = parseJson(text);
+    if (parsed.ok || passed) {
+      return { ok: true, response: { status, headers: response.headers, body: parsed.ok ? parsed.value : undefined, traceId } };
+    }
+    const error = new PeriskopeApiError({
+      code: CLIENT_ERROR_CODES.malformed,
+      message: `Periskope ${request.operation}: ${status} response body is not JSON`,
+      status,
+      retryable: false,
+      traceId,
+      operation: request.operation,
+    });
+    return { ok: false, error, status, headers: response.headers };
+  }
+
+  const parsed = parseJson(text);
+  const body = parsed.ok ? parsed.value : undefined;
+  const error = new PeriskopeApiError({
+    code: bodyString(body, "code") ?? `HTTP_${status}`,
+    message: `Periskope ${request.operation}: ${status} ${bodyString(body, "message") ?? response.statusText}`,
+    status,
+    retryable: isRetryableStatus(status),
+    retryAfterMs: serverAdvisedDelayMs(response.headers, Date.now()),
+    traceId,
+    operation: request.operation,
+    body,
+  });
+  return { ok: false, error, status, headers: response.headers };
+}
+
+function thrownToError(cause: unknown, request: AttemptRequest): PeriskopeApiError {
+  const base = { operation: request.operation, cause };
+  // Check the caller's signal first: when both fire, the caller's intent wins and is never retried.
+  if (request.signal?.aborted) {
+    return new PeriskopeApiError({ ...base, code: CLIENT_ERROR_CODES.aborted, message: `Periskope ${request.operation}: aborted`, retryable: false });
+  }
+  if (cause instanceof DOMException && cause.name === "TimeoutError") {
+    return new PeriskopeApiError({
+      ...base,
+      code: CLIENT_ERROR_CODES.timeout,
+      message: `Periskope ${request.operation}: no complete response within ${request.timeoutMs} ms`,
+      retryable: true,
+    });
+  }
+  return new PeriskopeApiError({
+    ...base,
+    code: CLIENT_ERROR_CODES.network,
+    message: `Periskope ${request.operation}: ${describeNetworkError(cause)}`,
+    retryable: true,
+  });
+}
+
+/** undici reports "fetch failed" and hides the useful part (ECONNRESET, "other side closed") in `cause`. */
+function describeNetworkError(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const inner = cause.cause instanceof Error ? `: ${cause.cause.message}` : "";
+  return `${cause.message}${inner}`;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (text.trim() === "") return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function bodyString(body: unknown, key: string): string | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const value = (body as Record<string, unknown>)[key];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
