@@ -1,0 +1,74 @@
+/**
+ * Installs the index templates kept as JSON in `infra/elasticsearch/` and creates the indices they
+ * describe, idempotently, so a worker can start against an empty cluster and ops can prepare a
+ * cluster with the same files.
+ *
+ * Index names are settings, so a template's `index_patterns` is the configured name (plus rollover
+ * suffixes `<name>-*`), and the template is named after the index.
+ */
+import type { Client } from "@elastic/elasticsearch";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export type IndexRole = "messages" | "chatNames" | "events" | "commands";
+
+export type IndexNames = Readonly<Record<IndexRole, string>>;
+
+const TEMPLATE_FILES: Readonly<Record<IndexRole, string>> = {
+  messages: "messages.template.json",
+  chatNames: "chat-names.template.json",
+  events: "events.template.json",
+  commands: "commands.template.json",
+};
+
+/** The templates' folder in this repository; images copy `infra/elasticsearch` alongside. */
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL("../../../infra/elasticsearch/", import.meta.url));
+
+export interface IndexTemplate {
+  readonly _meta?: Record<string, unknown>;
+  readonly template: { settings?: Record<string, unknown>; mappings: Record<string, unknown> };
+}
+
+export function readTemplate(role: IndexRole, dir = DEFAULT_TEMPLATES_DIR): IndexTemplate {
+  return JSON.parse(readFileSync(`${dir.replace(/\/?$/, "/")}${TEMPLATE_FILES[role]}`, "utf8")) as IndexTemplate;
+}
+
+/** Index names from the shared `ELASTICSEARCH_*` settings. */
+export function indexNamesFromEnv(env: {
+  ELASTICSEARCH_INDEX: string;
+  ELASTICSEARCH_CACHE_INDEX: string;
+  ELASTICSEARCH_EVENTS_INDEX: string;
+  ELASTICSEARCH_COMMANDS_INDEX: string;
+}): IndexNames {
+  return {
+    messages: env.ELASTICSEARCH_INDEX,
+    chatNames: env.ELASTICSEARCH_CACHE_INDEX,
+    events: env.ELASTICSEARCH_EVENTS_INDEX,
+    commands: env.ELASTICSEARCH_COMMANDS_INDEX,
+  };
+}
+
+export async function installTemplates(client: Client, names: IndexNames, dir = DEFAULT_TEMPLATES_DIR): Promise<void> {
+  for (const role of Object.keys(TEMPLATE_FILES) as IndexRole[]) {
+    const index = names[role];
+    const { _meta, template } = readTemplate(role, dir);
+    await client.indices.putIndexTemplate({
+      name: `periskope-pipeline-${index}`,
+      index_patterns: [index, `${index}-*`],
+      // Above the default 0 so an unrelated catch-all template never wins; below the stack's 100+.
+      priority: 50,
+      template: template as never,
+      ...(_meta ? { _meta } : {}),
+    });
+    await createIndexIfMissing(client, index);
+  }
+}
+
+async function createIndexIfMissing(client: Client, index: string): Promise<void> {
+  try {
+    await client.indices.create({ index, wait_for_active_shards: 1 });
+  } catch (error) {
+    const type = (error as { body?: { error?: { type?: string } } }).body?.error?.type;
+    if (type !== "resource_already_exists_exception") throw error;
+  }
+}
