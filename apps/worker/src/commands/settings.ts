@@ -1,0 +1,84 @@
+/**
+ * Settings of the command runner (design §5), as a zod env shape the worker's config spreads into
+ * its schema, plus the typed view the runner reads.
+ *
+ * @example
+ * const schema = z.object({ ...elasticsearchSettings, ...commandEnvSettings });
+ * const settings = commandSettingsFromConfig(loadConfig(schema, process.env));
+ */
+import { envBoolean, envInt } from "@periskope-pipeline/config";
+
+export const commandEnvSettings = {
+  /** Warm the chat-name cache (a `refresh-cache`) in the background when a worker starts. */
+  CACHE_ON_STARTUP: envBoolean(false),
+  /** Wait after start before warming, so a rollout's replicas first drain their backlog. */
+  WARM_UP_DELAY_MS: envInt(10_000, { min: 0 }),
+  /** At most one warm-up per this many seconds across all replicas (the lease's lifetime). */
+  WARM_UP_INTERVAL_SECONDS: envInt(3_600, { min: 1 }),
+  /** How often a running command proves it is alive (heartbeat_at on its run record). */
+  COMMAND_HEARTBEAT_MS: envInt(5_000, { min: 100 }),
+  /** A run whose heartbeat is older than this is presumed dead and may be taken over. */
+  COMMAND_STALE_AFTER_MS: envInt(30_000, { min: 1_000 }),
+  /** Commands one worker runs at once (Pub/Sub flow control on the commands subscription). */
+  COMMAND_CONCURRENCY: envInt(1, { min: 1, max: 16 }),
+  /** Page size for `GET /chats`; the API rejects more than 2000 (reference §3). */
+  REFRESH_PAGE_SIZE: envInt(2_000, { min: 1, max: 2_000 }),
+  /** Messages read and fixed per `backfill-chat-names` batch. */
+  BACKFILL_BATCH_SIZE: envInt(1_000, { min: 1, max: 10_000 }),
+  /** Pause between backfill batches, so a backfill never starves live indexing. */
+  BACKFILL_PAUSE_MS: envInt(200, { min: 0 }),
+  /** Dead letters pulled (and republished) per `replay-dead-letters` round. */
+  REPLAY_BATCH_SIZE: envInt(100, { min: 1, max: 1_000 }),
+};
+
+export interface CommandSettings {
+  readonly cacheOnStartup: boolean;
+  readonly warmUpDelayMs: number;
+  readonly warmUpIntervalMs: number;
+  readonly heartbeatMs: number;
+  readonly staleAfterMs: number;
+  readonly concurrency: number;
+  readonly refreshPageSize: number;
+  readonly backfillBatchSize: number;
+  readonly backfillPauseMs: number;
+  readonly replayBatchSize: number;
+}
+
+export const DEFAULT_COMMAND_SETTINGS: CommandSettings = {
+  cacheOnStartup: false,
+  warmUpDelayMs: 10_000,
+  warmUpIntervalMs: 3_600_000,
+  heartbeatMs: 5_000,
+  staleAfterMs: 30_000,
+  concurrency: 1,
+  refreshPageSize: 2_000,
+  backfillBatchSize: 1_000,
+  backfillPauseMs: 200,
+  replayBatchSize: 100,
+};
+
+export function commandSettingsFromConfig(config: {
+  CACHE_ON_STARTUP: boolean;
+  WARM_UP_DELAY_MS: number;
+  WARM_UP_INTERVAL_SECONDS: number;
+  COMMAND_HEARTBEAT_MS: number;
+  COMMAND_STALE_AFTER_MS: number;
+  COMMAND_CONCURRENCY: number;
+  REFRESH_PAGE_SIZE: number;
+  BACKFILL_BATCH_SIZE: number;
+  BACKFILL_PAUSE_MS: number;
+  REPLAY_BATCH_SIZE: number;
+}): CommandSettings {
+  return {
+    cacheOnStartup: config.CACHE_ON_STARTUP,
+    warmUpDelayMs: config.WARM_UP_DELAY_MS,
+    warmUpIntervalMs: config.WARM_UP_INTERVAL_SECONDS * 1000,
+    heartbeatMs: config.COMMAND_HEARTBEAT_MS,
+    staleAfterMs: config.COMMAND_STALE_AFTER_MS,
+    concurrency: config.COMMAND_CONCURRENCY,
+    refreshPageSize: config.REFRESH_PAGE_SIZE,
+    backfillBatchSize: config.BACKFILL_BATCH_SIZE,
+    backfillPauseMs: config.BACKFILL_PAUSE_MS,
+    replayBatchSize: config.REPLAY_BATCH_SIZE,
+  };
+}
