@@ -56,7 +56,11 @@ export function apiGuard(sim: SimulatorController, route: ApiRoute): MiddlewareH
 
     await next();
     if (fault?.type === "drop") {
-      c.res = await dropMidBody(c, c.res);
+      const sent = await dropMidBody(c, c.res);
+      // Assigning over an existing response makes Hono copy it into a new object, losing the
+      // "already sent" marker @hono/node-server looks for; clear it first so the marker survives.
+      c.res = undefined;
+      c.res = sent;
       sim.statsRecorder.record(route, "dropped");
       return;
     }
