@@ -8,7 +8,7 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
  * `LOCAL_STACK_DIR` moves it, e.g. to share one Elasticsearch between two clones.
  */
 export function stackDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.LOCAL_STACK_DIR ?? path.join(REPO_ROOT, ".stack"));
+  return path.resolve(env.LOCAL_STACK_DIR || path.join(REPO_ROOT, ".stack"));
 }
 
 /** The fixed layout under the state folder; every module reads its paths from here. */

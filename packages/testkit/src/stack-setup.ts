@@ -13,7 +13,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   process.env.ELASTICSEARCH_URL = stack.elasticsearchUrl;
   process.env.PUBSUB_EMULATOR_HOST = stack.pubsubEmulatorHost;
   // The emulator accepts any project id; tests should still pick their own per file.
-  process.env.PUBSUB_PROJECT_ID ??= "periskope-local";
+  process.env.PUBSUB_PROJECT_ID ||= "periskope-local";
   // Google client libraries otherwise probe the GCE metadata server before their first call.
   process.env.METADATA_SERVER_DETECTION = "none";
   return () => stack.stop();
