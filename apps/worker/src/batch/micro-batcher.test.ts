@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { MicroBatcher } from "./micro-batcher.ts";
+
+function collect(options: { maxItems?: number; maxBytes?: number; maxWaitMs?: number }) {
+  const batches: number[][] = [];
+  const batcher = new MicroBatcher<number>({
+    maxItems: options.maxItems ?? 1_000,
+    maxBytes: options.maxBytes ?? 1_000_000,
+    maxWaitMs: options.maxWaitMs ?? 10_000,
+    sizeOf: (n) => n,
+    onBatch: (b) => batches.push(b),
+  });
+  return { batcher, batches };
+}
+
+describe("MicroBatcher", () => {
+  it("emits a batch as soon as it holds maxItems", () => {
+    const { batcher, batches } = collect({ maxItems: 3 });
+    for (let i = 1; i <= 7; i++) batcher.add(i);
+    expect(batches).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(batcher.pending).toBe(1);
+  });
+
+  it("never lets a batch pass maxBytes, except a single oversized item", () => {
+    const { batcher, batches } = collect({ maxBytes: 10 });
+    batcher.add(4);
+    batcher.add(4);
+    batcher.add(4);
+    batcher.add(25);
+    batcher.add(1);
+    batcher.flush();
+    expect(batches).toEqual([[4, 4], [4], [25], [1]]);
+  });
+
+  it("emits a partial batch maxWaitMs after its first item", async () => {
+    const { batcher, batches } = collect({ maxWaitMs: 20 });
+    batcher.add(1);
+    await new Promise((r) => setTimeout(r, 5));
+    batcher.add(2);
+    expect(batches).toEqual([]);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(batches).toEqual([[1, 2]]);
+  });
+
+  it("flush emits what is waiting and nothing when empty", () => {
+    const { batcher, batches } = collect({});
+    batcher.flush();
+    batcher.add(5);
+    batcher.flush();
+    expect(batches).toEqual([[5]]);
+  });
+});

@@ -1,0 +1,193 @@
+/**
+ * Everything the pipeline and the commands need from chat names, assembled from the tiers: resolve
+ * a batch's chats, learn names from webhooks, remember names others wrote, and finish the job for
+ * messages that were indexed without a name (track → fill when known, retry the API periodically).
+ */
+import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
+import type { Logger } from "@periskope-pipeline/observability";
+import { ApiTier } from "./api-tier.ts";
+import { CacheIndex } from "./cache-index.ts";
+import { CacheWriteBuffer } from "./cache-write-buffer.ts";
+import type { ChatNameResolution, ChatNameUpdate, UnresolvedReason } from "./chat-name.ts";
+import { CircuitBreaker, type CircuitState } from "./circuit-breaker.ts";
+import { fillChatNames, type FillChatNamesResult } from "./fill-chat-names.ts";
+import { FillQueue } from "./fill-queue.ts";
+import { MemoryTier } from "./memory-tier.ts";
+import { ChatNameResolver, type LookupResult, type Tier } from "./resolver.ts";
+import { UnresolvedChats } from "./unresolved-chats.ts";
+import type { PeriskopeClient } from "@periskope-pipeline/periskope";
+
+export interface ChatNameServiceOptions {
+  readonly es: ElasticsearchClient;
+  readonly messagesIndex: string;
+  readonly cacheIndex: string;
+  readonly periskope: PeriskopeClient | undefined;
+  readonly log: Logger;
+  readonly memory: { readonly maxEntries: number; readonly ttlMs: number; readonly negativeTtlMs: number };
+  readonly apiConcurrency: number;
+  readonly breaker: { readonly failureThreshold: number; readonly cooldownMs: number };
+  readonly resolveBudgetMs: number;
+  readonly retryIntervalMs: number;
+  /** Reads the cache index with the pipeline's Elasticsearch retry policy. */
+  readonly withElasticsearchRetry: <T>(call: () => Promise<T>) => Promise<T>;
+  /** Delay before filling learned names into messages (must exceed the index refresh interval). */
+  readonly fillDelayMs?: number;
+  readonly hooks?: {
+    readonly onLookup?: (tier: Tier, result: LookupResult, count: number) => void;
+    readonly onSingleFlightJoin?: () => void;
+    readonly onBreakerState?: (state: CircuitState) => void;
+    readonly onUnresolvedSize?: (size: number) => void;
+    readonly onFilled?: (messages: number) => void;
+  };
+}
+
+export class ChatNameService {
+  readonly memory: MemoryTier;
+  private readonly resolver: ChatNameResolver;
+  private readonly unresolved: UnresolvedChats;
+  private readonly fills: FillQueue;
+  private readonly writeBack: CacheWriteBuffer;
+  private readonly options: ChatNameServiceOptions;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retrying: Promise<void> | undefined;
+
+  constructor(options: ChatNameServiceOptions) {
+    this.options = options;
+    const { es, log, hooks } = options;
+    this.memory = new MemoryTier(options.memory);
+    const cache = new CacheIndex(es, options.cacheIndex);
+    this.writeBack = new CacheWriteBuffer({
+      write: (updates) => options.withElasticsearchRetry(() => cache.write(updates)),
+      onError: (error, count) =>
+        log.warn({ event: "ChatNameCacheWriteFailed", stage: "resolve", code: errorCode(error), retryable: true, count }, "could not write chat names back to the cache index"),
+    });
+    const breaker = new CircuitBreaker({
+      ...options.breaker,
+      onStateChange: (state) => {
+        hooks?.onBreakerState?.(state);
+        const level = state === "open" ? "warn" : "info";
+        log[level]({ event: "PeriskopeCircuitChanged", stage: "resolve", code: state }, `Periskope circuit ${state}`);
+      },
+    });
+    const api = new ApiTier({
+      client: options.periskope,
+      concurrency: options.apiConcurrency,
+      breaker,
+      onFailure: (error) =>
+        log.warn({ event: "ChatNameLookupFailed", stage: "resolve", code: errorCode(error), retryable: true, count: 1 }, "Periskope chat lookup failed"),
+    });
+    this.unresolved = new UnresolvedChats({ ...(hooks?.onUnresolvedSize ? { onSizeChange: hooks.onUnresolvedSize } : {}) });
+    this.fills = new FillQueue({
+      fill: (updates) => options.withElasticsearchRetry(() => fillChatNames(es, options.messagesIndex, updates)),
+      ...(options.fillDelayMs !== undefined ? { delayMs: options.fillDelayMs } : {}),
+      onFilled: (result, chats) => {
+        hooks?.onFilled?.(result.updated);
+        if (result.updated > 0 || result.failed > 0) {
+          log.info({ event: "ChatNamesFilled", stage: "fill", count: result.updated, failed: result.failed, chats }, "filled chat names into indexed messages");
+        }
+      },
+      onError: (error, chats, willRetry) =>
+        log.warn({ event: "ChatNameFillFailed", stage: "fill", code: errorCode(error), retryable: willRetry, count: chats }, "could not fill chat names"),
+    });
+    this.resolver = new ChatNameResolver({
+      memory: this.memory,
+      cache,
+      api,
+      writeBack: this.writeBack,
+      budgetMs: options.resolveBudgetMs,
+      readCache: (lookup) => options.withElasticsearchRetry(lookup),
+      onLearned: (updates) => this.nameKnown(updates),
+      ...(hooks?.onLookup ? { onLookup: hooks.onLookup } : {}),
+      ...(hooks?.onSingleFlightJoin ? { onSingleFlightJoin: hooks.onSingleFlightJoin } : {}),
+    });
+  }
+
+  resolve(chats: ReadonlyMap<string, string | undefined>): Promise<Map<string, ChatNameResolution>> {
+    return this.resolver.resolve(chats);
+  }
+
+  /** Names from webhooks (`chat.created`, group subject): no API call. */
+  learn(updates: readonly ChatNameUpdate[]): void {
+    this.resolver.learn(updates);
+  }
+
+  /** Names already in the cache index (written by refresh-cache): memory only. */
+  remember(updates: readonly ChatNameUpdate[]): void {
+    this.resolver.remember(updates);
+    for (const u of updates) this.unresolved.forget(u.chatId);
+  }
+
+  /** For the commands module: remember names and fill them into indexed messages now. */
+  async namesChanged(updates: readonly ChatNameUpdate[]): Promise<FillChatNamesResult> {
+    this.remember(updates);
+    const result = await fillChatNames(this.options.es, this.options.messagesIndex, updates);
+    this.options.hooks?.onFilled?.(result.updated);
+    return result;
+  }
+
+  /**
+   * After messages were indexed without names: fill them at once if the name arrived meanwhile
+   * (a lookup that outlived its batch's budget), else keep the chat until it does.
+   */
+  indexedUnresolved(chats: ReadonlyMap<string, { reason: UnresolvedReason; phone: string | undefined }>): void {
+    const known: ChatNameUpdate[] = [];
+    for (const [chatId, { reason, phone }] of chats) {
+      const name = this.memory.nameOf(chatId);
+      if (name !== undefined) known.push({ chatId, chatName: name, source: "api" });
+      else this.unresolved.track(chatId, reason, phone);
+    }
+    this.fills.schedule(known);
+  }
+
+  /** Starts the periodic retry of chats that failed for lack of an API. */
+  start(): void {
+    this.retryTimer ??= setInterval(() => void this.retryUnresolved(), this.options.retryIntervalMs).unref();
+  }
+
+  /** Looks up again the chats indexed without names because the API was unavailable. */
+  retryUnresolved(): Promise<void> {
+    this.retrying ??= (async () => {
+      const due = this.unresolved.retryable();
+      if (due.size === 0) return;
+      try {
+        const results = await this.resolve(due);
+        const found: ChatNameUpdate[] = [];
+        for (const [chatId, r] of results) if (r.status === "resolved") found.push({ chatId, chatName: r.name, source: "api", ...(r.chatType ? { chatType: r.chatType } : {}) });
+        this.unresolved.update(results);
+        this.fills.schedule(found);
+      } catch (error) {
+        this.options.log.warn({ event: "ChatNameRetryFailed", stage: "resolve", code: errorCode(error), retryable: true, count: due.size }, "retrying unresolved chats failed");
+      }
+    })().finally(() => (this.retrying = undefined));
+    return this.retrying;
+  }
+
+  /** Waits for scheduled fills (tests; shutdown). */
+  async drain(): Promise<void> {
+    await this.resolver.settled();
+    await this.fills.drain();
+  }
+
+  get unresolvedCount(): number {
+    return this.unresolved.size;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.retryTimer);
+    this.retryTimer = undefined;
+    await this.retrying;
+    await this.resolver.settled();
+    await this.fills.close();
+  }
+
+  private nameKnown(updates: readonly ChatNameUpdate[]): void {
+    for (const u of updates) this.unresolved.forget(u.chatId);
+    this.fills.schedule(updates);
+  }
+}
+
+function errorCode(error: unknown): string {
+  const e = error as { code?: unknown; name?: unknown } | null;
+  if (typeof e?.code === "string") return e.code;
+  return typeof e?.name === "string" ? e.name : "unknown_error";
+}

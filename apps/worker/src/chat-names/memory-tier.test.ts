@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { MemoryTier } from "./memory-tier.ts";
+
+describe("MemoryTier", () => {
+  it("returns remembered names with their chat type, and undefined on a miss", () => {
+    const tier = new MemoryTier({ maxEntries: 10, ttlMs: 60_000, negativeTtlMs: 1_000 });
+    tier.rememberName("a@g.us", "Ops", "group");
+    expect(tier.get("a@g.us")).toEqual({ status: "resolved", name: "Ops", chatType: "group" });
+    expect(tier.get("b@g.us")).toBeUndefined();
+  });
+
+  it("remembers unknown chats for the shorter negative TTL only", () => {
+    let now = 1_000;
+    const tier = new MemoryTier({ maxEntries: 10, ttlMs: 60_000, negativeTtlMs: 1_000, now: () => now });
+    tier.rememberUnknown("x@c.us");
+    tier.rememberName("y@c.us", "Dana");
+    expect(tier.get("x@c.us")).toEqual({ status: "unresolved", reason: "unknown" });
+    now += 1_500;
+    expect(tier.get("x@c.us")).toBeUndefined();
+    expect(tier.nameOf("y@c.us")).toBe("Dana");
+    now += 60_000;
+    expect(tier.get("y@c.us")).toBeUndefined();
+  });
+
+  it("never replaces a known name with unknown, but a name replaces unknown", () => {
+    const tier = new MemoryTier({ maxEntries: 10, ttlMs: 60_000, negativeTtlMs: 60_000 });
+    tier.rememberName("a", "Name");
+    tier.rememberUnknown("a");
+    expect(tier.nameOf("a")).toBe("Name");
+    tier.rememberUnknown("b");
+    tier.rememberName("b", "Later");
+    expect(tier.nameOf("b")).toBe("Later");
+  });
+
+  it("stays within its entry bound, evicting the least recently used", () => {
+    const tier = new MemoryTier({ maxEntries: 100, ttlMs: 60_000, negativeTtlMs: 1_000 });
+    for (let i = 0; i < 250; i++) tier.rememberName(`c${i}`, `n${i}`);
+    expect(tier.size).toBe(100);
+    expect(tier.get("c0")).toBeUndefined();
+    expect(tier.nameOf("c249")).toBe("n249");
+  });
+});

@@ -1,0 +1,149 @@
+/**
+ * Resolves chat names for a batch's distinct chat ids, each tier only for the misses of the one
+ * above (design §3.4): memory → cache index (`mget`) → Periskope API.
+ *
+ * API lookups are single-flight per chat: concurrent batches missing the same chat share one call,
+ * and the call's effects (remember, write back, announce) happen once. A batch waits for the API at
+ * most `budgetMs`; chats still being looked up then come back `pending`, the batch is indexed
+ * without their names, and the lookup's answer fills them in when it arrives (via `onLearned`).
+ *
+ * @example
+ * const names = await resolver.resolve(new Map([["1203…@g.us", "447700900123@c.us"]]));
+ */
+import type { Chat } from "@periskope-pipeline/periskope";
+import { parsePeriskopeTime } from "@periskope-pipeline/contracts";
+import type { ApiTier } from "./api-tier.ts";
+import type { CacheIndex } from "./cache-index.ts";
+import type { CacheWriteBuffer } from "./cache-write-buffer.ts";
+import { PENDING, resolved, UNAVAILABLE, UNKNOWN, type ChatNameResolution, type ChatNameUpdate } from "./chat-name.ts";
+import type { MemoryTier } from "./memory-tier.ts";
+import { SingleFlight } from "./single-flight.ts";
+
+export type Tier = "memory" | "cache" | "api";
+export type LookupResult = "hit" | "miss" | "negative" | "error";
+
+export interface ResolverOptions {
+  readonly memory: MemoryTier;
+  readonly cache: CacheIndex;
+  readonly api: ApiTier;
+  readonly writeBack: CacheWriteBuffer;
+  /** How long one `resolve` waits for API lookups. */
+  readonly budgetMs: number;
+  /** Reads the cache index, retrying transient failures (throws when Elasticsearch stays down). */
+  readonly readCache: (lookup: () => Promise<Map<string, ChatNameResolution>>) => Promise<Map<string, ChatNameResolution>>;
+  /** Names that became known: fill them into messages already indexed. */
+  readonly onLearned: (updates: readonly ChatNameUpdate[]) => void;
+  readonly onLookup?: (tier: Tier, result: LookupResult, count: number) => void;
+  readonly onSingleFlightJoin?: () => void;
+}
+
+export class ChatNameResolver {
+  private readonly options: ResolverOptions;
+  private readonly flights: SingleFlight<string, ChatNameResolution>;
+
+  constructor(options: ResolverOptions) {
+    this.options = options;
+    this.flights = new SingleFlight(options.onSingleFlightJoin);
+  }
+
+  /** `chats`: chat id → the org phone that saw it (the API's `x-phone` scope), if known. */
+  async resolve(chats: ReadonlyMap<string, string | undefined>): Promise<Map<string, ChatNameResolution>> {
+    const { memory, cache, onLookup } = this.options;
+    const result = new Map<string, ChatNameResolution>();
+    const memoryMisses: string[] = [];
+    let negatives = 0;
+    for (const chatId of chats.keys()) {
+      const known = memory.get(chatId);
+      if (known === undefined) memoryMisses.push(chatId);
+      else {
+        result.set(chatId, known);
+        if (known.status === "unresolved") negatives++;
+      }
+    }
+    onLookup?.("memory", "hit", chats.size - memoryMisses.length - negatives);
+    onLookup?.("memory", "negative", negatives);
+    onLookup?.("memory", "miss", memoryMisses.length);
+    if (memoryMisses.length === 0) return result;
+
+    const cached = await this.options.readCache(() => cache.lookup(memoryMisses));
+    const apiMisses: string[] = [];
+    for (const chatId of memoryMisses) {
+      const hit = cached.get(chatId);
+      if (hit?.status === "resolved") {
+        memory.rememberName(chatId, hit.name, hit.chatType);
+        result.set(chatId, hit);
+      } else apiMisses.push(chatId);
+    }
+    onLookup?.("cache", "hit", memoryMisses.length - apiMisses.length);
+    onLookup?.("cache", "miss", apiMisses.length);
+    if (apiMisses.length === 0) return result;
+
+    const answers = await this.awaitWithinBudget(apiMisses.map((chatId) => this.lookUpOnce(chatId, chats.get(chatId))));
+    apiMisses.forEach((chatId, i) => result.set(chatId, answers[i] ?? PENDING));
+    return result;
+  }
+
+  /** Names learned from webhooks: remembered, written to the cache index, filled into messages. */
+  learn(updates: readonly ChatNameUpdate[]): void {
+    if (updates.length === 0) return;
+    this.remember(updates);
+    this.options.writeBack.add(updates);
+    this.options.onLearned(updates);
+  }
+
+  /** Names someone else already wrote to the cache index (refresh-cache): memory only. */
+  remember(updates: readonly ChatNameUpdate[]): void {
+    for (const u of updates) this.options.memory.rememberName(u.chatId, u.chatName, u.chatType);
+  }
+
+  /** Lookups still running (shutdown waits for their write-backs). */
+  async settled(): Promise<void> {
+    await this.flights.settled();
+    await this.options.writeBack.flush();
+  }
+
+  private lookUpOnce(chatId: string, phone: string | undefined): Promise<ChatNameResolution> {
+    return this.flights.run(chatId, async () => {
+      const answer = await this.options.api.lookup(chatId, phone);
+      if (answer.kind === "found") {
+        const update = updateFromChat(chatId, answer.chat);
+        this.options.memory.rememberName(chatId, update.chatName, update.chatType);
+        this.options.writeBack.add([update]);
+        this.options.onLearned([update]);
+        this.options.onLookup?.("api", "hit", 1);
+        return resolved(update.chatName, update.chatType);
+      }
+      if (answer.kind === "unknown") {
+        this.options.memory.rememberUnknown(chatId);
+        this.options.onLookup?.("api", "negative", 1);
+        return UNKNOWN;
+      }
+      this.options.onLookup?.("api", "error", 1);
+      return UNAVAILABLE;
+    });
+  }
+
+  /** Answers in order; `undefined` for lookups still running when the budget ran out. */
+  private async awaitWithinBudget(lookups: Promise<ChatNameResolution>[]): Promise<(ChatNameResolution | undefined)[]> {
+    const answers: (ChatNameResolution | undefined)[] = new Array(lookups.length);
+    const all = Promise.all(lookups.map((p, i) => p.then((a) => (answers[i] = a))));
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<void>((r) => (timer = setTimeout(r, this.options.budgetMs)));
+    await Promise.race([all, budget]);
+    clearTimeout(timer);
+    return answers;
+  }
+}
+
+/** Keyed by the id we asked for, whatever spelling the API answers with. */
+function updateFromChat(chatId: string, chat: Chat & { chat_name: string }): ChatNameUpdate {
+  const changedAt = parsePeriskopeTime(chat.updated_at) ?? parsePeriskopeTime(chat.created_at) ?? undefined;
+  return {
+    chatId,
+    chatName: chat.chat_name,
+    ...(chat.chat_type ? { chatType: chat.chat_type } : {}),
+    ...(chat.org_phone ? { orgPhone: chat.org_phone } : {}),
+    source: "api",
+    ...(changedAt !== undefined ? { changedAt } : {}),
+  };
+}

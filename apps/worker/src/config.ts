@@ -1,0 +1,79 @@
+/**
+ * The worker's configuration: the shared setting groups (design §6) plus the worker's own limits.
+ * Parsed once in `main.ts`; every limit the pipeline uses is named here with its default and why.
+ *
+ * @example
+ * const config = loadConfig(configSchema); // throws ConfigError listing every bad variable
+ */
+import {
+  elasticsearchSettings,
+  envBoolean,
+  envInt,
+  envLogLevel,
+  periskopeApiSettings,
+  pubsubSettings,
+} from "@periskope-pipeline/config";
+import { z } from "zod";
+import { commandEnvSettings } from "./commands/index.ts";
+
+const MIB = 1024 * 1024;
+
+export const workerSettings = {
+  LOG_LEVEL: envLogLevel(),
+  /** Prometheus `/metrics`, `/healthz` and `/readyz`. */
+  WORKER_METRICS_PORT: envInt(9464, { min: 0, max: 65_535 }),
+
+  // Pull (design §3.1). The emulator serves about 2k msgs/s per streaming-pull stream, so the
+  // stream count is what lifts the queue ceiling; real Pub/Sub needs far fewer.
+  PUBSUB_MAX_STREAMS: envInt(10, { min: 1, max: 64 }),
+  /** Messages held by this worker (pulled, not yet acked): bounds memory and redelivery after a crash. */
+  PUBSUB_MAX_OUTSTANDING_MESSAGES: envInt(6_000, { min: 1 }),
+  PUBSUB_MAX_OUTSTANDING_BYTES: envInt(64 * MIB, { min: 1024 }),
+  /** Lease bounds: how long a message stays invisible to other replicas while we work on it. */
+  PUBSUB_MIN_ACK_DEADLINE_SECONDS: envInt(10, { min: 10, max: 600 }),
+  PUBSUB_MAX_ACK_DEADLINE_SECONDS: envInt(60, { min: 10, max: 600 }),
+  /** A message held longer than this is given up (redelivered): a stuck batch cannot hold it forever. */
+  PUBSUB_MAX_EXTENSION_SECONDS: envInt(3_600, { min: 60 }),
+
+  // Micro-batches (design §3.2): one bulk request and one cache `mget` serve many messages.
+  WORKER_BATCH_MAX_MESSAGES: envInt(1_000, { min: 1, max: 10_000 }),
+  WORKER_BATCH_MAX_BYTES: envInt(8 * MIB, { min: 1024, max: 90 * MIB }),
+  WORKER_BATCH_MAX_WAIT_MS: envInt(50, { min: 1, max: 10_000 }),
+  /** Batches processed at once; also the number of bulk requests in flight. */
+  WORKER_MAX_BATCHES_IN_FLIGHT: envInt(3, { min: 1, max: 32 }),
+  /** Bound on graceful shutdown: finish in-flight batches, nack the rest, close clients. */
+  WORKER_SHUTDOWN_TIMEOUT_MS: envInt(25_000, { min: 1_000 }),
+
+  /** Install index templates and create the indices at startup (idempotent; needs manage_index_templates). */
+  ELASTICSEARCH_INSTALL_TEMPLATES: envBoolean(true),
+  /** How long a batch's retryable bulk failures (429/5xx/unreachable) are retried before the messages are nacked. */
+  ELASTICSEARCH_RETRY_BUDGET_MS: envInt(30_000, { min: 0 }),
+
+  // Chat names (design §3.4).
+  /** Time-to-live of a name in the in-process tier. */
+  CACHE_TTL_SECONDS: envInt(3_600, { min: 1 }),
+  CHAT_NAME_MEMORY_MAX_ENTRIES: envInt(100_000, { min: 100 }),
+  /** How long "the API does not know this chat" is remembered before asking again. */
+  CHAT_NAME_NEGATIVE_TTL_SECONDS: envInt(60, { min: 1 }),
+  /** How long a batch waits for API lookups; later answers still fill the messages afterwards. */
+  CHAT_NAME_RESOLVE_BUDGET_MS: envInt(5_000, { min: 0 }),
+  /** How often chats indexed unresolved after an API failure are looked up again. */
+  CHAT_NAME_RETRY_INTERVAL_SECONDS: envInt(15, { min: 1 }),
+  /** Periskope attempts per lookup, and the wall-clock budget of one lookup including waits. */
+  PERISKOPE_RETRY_MAX_ATTEMPTS: envInt(4, { min: 1, max: 20 }),
+  PERISKOPE_RETRY_BUDGET_MS: envInt(20_000, { min: 100 }),
+  /** Consecutive failed lookups (after retries) that open the circuit, and how long it stays open. */
+  PERISKOPE_BREAKER_FAILURES: envInt(5, { min: 1 }),
+  PERISKOPE_BREAKER_COOLDOWN_MS: envInt(30_000, { min: 100 }),
+};
+
+export const configSchema = z.object({
+  ...elasticsearchSettings,
+  ...pubsubSettings,
+  ...periskopeApiSettings,
+  ...workerSettings,
+  // CACHE_ON_STARTUP, WARM_UP_*, COMMAND_*, REFRESH_*, BACKFILL_*, REPLAY_*: owned by the commands module.
+  ...commandEnvSettings,
+});
+
+export type WorkerConfig = z.output<typeof configSchema>;
