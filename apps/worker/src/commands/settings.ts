@@ -23,6 +23,8 @@ export const commandEnvSettings = {
   COMMAND_CONCURRENCY: envInt(1, { min: 1, max: 16 }),
   /** Page size for `GET /chats`; the API rejects more than 2000 (reference §3). */
   REFRESH_PAGE_SIZE: envInt(2_000, { min: 1, max: 2_000 }),
+  /** Phones `refresh-cache` pages at once (each phone's pages are sequential: offset paging). */
+  REFRESH_PHONE_CONCURRENCY: envInt(2, { min: 1, max: 16 }),
   /** Messages read and fixed per `backfill-chat-names` batch. */
   BACKFILL_BATCH_SIZE: envInt(1_000, { min: 1, max: 10_000 }),
   /** Pause between backfill batches, so a backfill never starves live indexing. */
@@ -39,6 +41,7 @@ export interface CommandSettings {
   readonly staleAfterMs: number;
   readonly concurrency: number;
   readonly refreshPageSize: number;
+  readonly refreshPhoneConcurrency: number;
   readonly backfillBatchSize: number;
   readonly backfillPauseMs: number;
   readonly replayBatchSize: number;
@@ -52,6 +55,7 @@ export const DEFAULT_COMMAND_SETTINGS: CommandSettings = {
   staleAfterMs: 30_000,
   concurrency: 1,
   refreshPageSize: 2_000,
+  refreshPhoneConcurrency: 2,
   backfillBatchSize: 1_000,
   backfillPauseMs: 200,
   replayBatchSize: 100,
@@ -65,6 +69,7 @@ export function commandSettingsFromConfig(config: {
   COMMAND_STALE_AFTER_MS: number;
   COMMAND_CONCURRENCY: number;
   REFRESH_PAGE_SIZE: number;
+  REFRESH_PHONE_CONCURRENCY: number;
   BACKFILL_BATCH_SIZE: number;
   BACKFILL_PAUSE_MS: number;
   REPLAY_BATCH_SIZE: number;
@@ -77,6 +82,7 @@ export function commandSettingsFromConfig(config: {
     staleAfterMs: config.COMMAND_STALE_AFTER_MS,
     concurrency: config.COMMAND_CONCURRENCY,
     refreshPageSize: config.REFRESH_PAGE_SIZE,
+    refreshPhoneConcurrency: config.REFRESH_PHONE_CONCURRENCY,
     backfillBatchSize: config.BACKFILL_BATCH_SIZE,
     backfillPauseMs: config.BACKFILL_PAUSE_MS,
     replayBatchSize: config.REPLAY_BATCH_SIZE,

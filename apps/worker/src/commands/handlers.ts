@@ -1,0 +1,52 @@
+/**
+ * Which code runs which command type. Each handler takes the command's validated args and the
+ * run context and returns the run's stats.
+ */
+import type { CommandMessage } from "@periskope-pipeline/contracts";
+import { backfillChatNames } from "./backfill-chat-names/backfill-chat-names.ts";
+import type { CommandDeps } from "./deps.ts";
+import { refreshCache } from "./refresh-cache/refresh-cache.ts";
+import { replayDeadLetters } from "./replay-dead-letters/replay-dead-letters.ts";
+import type { RunContext } from "./run-context.ts";
+import type { Stats } from "./run-record.ts";
+import type { CommandsIndex } from "./run-store.ts";
+import { warmUp } from "./warm-up.ts";
+
+export interface CommandHandlers {
+  run(command: CommandMessage, ctx: RunContext): Promise<Stats>;
+}
+
+export function createHandlers(deps: CommandDeps, store: CommandsIndex): CommandHandlers {
+  const refreshDeps = {
+    es: deps.es,
+    cacheIndex: deps.indices.chatNames,
+    periskope: deps.periskope,
+    phones: deps.phones,
+    pageSize: deps.settings.refreshPageSize,
+    phoneConcurrency: deps.settings.refreshPhoneConcurrency,
+    onChatNamesChanged: deps.onChatNamesChanged,
+    logger: deps.logger,
+  };
+  return {
+    run(command, ctx) {
+      switch (command.type) {
+        case "refresh-cache":
+          return refreshCache(refreshDeps, command.args, ctx);
+        case "warm-up":
+          return warmUp({ store, intervalMs: deps.settings.warmUpIntervalMs, refresh: (c) => refreshCache(refreshDeps, {}, c) }, ctx);
+        case "backfill-chat-names":
+          return backfillChatNames(
+            { es: deps.es, messagesIndex: deps.indices.messages, cacheIndex: deps.indices.chatNames, batchSize: deps.settings.backfillBatchSize, pauseMs: deps.settings.backfillPauseMs },
+            command.args,
+            ctx,
+          );
+        case "replay-dead-letters":
+          return replayDeadLetters(
+            { pubsub: deps.pubsub, deadLetterSubscription: deps.topology.deadLetterSubscription, eventsTopic: deps.topology.eventsTopic, batchSize: deps.settings.replayBatchSize },
+            command.args,
+            ctx,
+          );
+      }
+    },
+  };
+}

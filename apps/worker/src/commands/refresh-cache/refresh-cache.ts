@@ -1,0 +1,182 @@
+/**
+ * `refresh-cache` (design §5): every chat of every configured phone, from `GET /chats` pages of up
+ * to 2000, into the chat-name cache — one `mget` and at most one bulk request per page, instead of
+ * one API call and one index request per chat.
+ *
+ * Per page: dedupe by chat_id (offset paging over a list sorted by activity can repeat a chat, and a
+ * group can be listed under two phones), compare with the cache, write the new and renamed names,
+ * hand them to the worker so it fills `chat_name` on their messages, then checkpoint. Counts only
+ * move once a page's writes are done, so whatever stops the run, its record says exactly what was
+ * written. Phones are paged concurrently; within a phone the next page is read ahead.
+ */
+import type { CommandArgs } from "@periskope-pipeline/contracts";
+import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
+import type { Logger } from "@periskope-pipeline/observability";
+import pLimit from "p-limit";
+import { CommandError, describeFailure } from "../command-error.ts";
+import type { ChatNameUpdate, PeriskopeClientFactory } from "../deps.ts";
+import type { RunContext } from "../run-context.ts";
+import type { Stats } from "../run-record.ts";
+import { cachedNames, writeChatNames } from "./cache-names.ts";
+import { chatPages, type FetchedPage } from "./chat-pages.ts";
+import { classifyChat, toListedChat, type ListedChat } from "./listed-chat.ts";
+import { readCheckpoint, refreshProgress, zeroCounters, type PhoneCursor, type RefreshCounters } from "./refresh-counters.ts";
+
+export interface RefreshCacheDeps {
+  es: ElasticsearchClient;
+  cacheIndex: string;
+  periskope: PeriskopeClientFactory | null;
+  /** Default phones (`PERISKOPE_PHONES`) when the command names none. */
+  phones: readonly string[];
+  pageSize: number;
+  phoneConcurrency: number;
+  onChatNamesChanged: (updates: ChatNameUpdate[]) => Promise<void>;
+  logger: Logger;
+}
+
+export type RefreshCacheArgs = CommandArgs<"refresh-cache">;
+
+export async function refreshCache(deps: RefreshCacheDeps, args: RefreshCacheArgs, ctx: RunContext): Promise<Stats> {
+  const started = Date.now();
+  const dryRun = args.dry_run ?? false;
+  const phones = args.phones ?? deps.phones;
+  if (phones.length === 0) throw new CommandError("no_phones", "no phones to refresh: set PERISKOPE_PHONES or pass phones");
+  if (!deps.periskope) throw new CommandError("periskope_not_configured", "PERISKOPE_API_KEY is not set: refresh-cache needs the Periskope API");
+
+  const resumed = readCheckpoint(ctx.checkpoint);
+  const counters: RefreshCounters = resumed?.counters ?? zeroCounters();
+  const cursors: Record<string, PhoneCursor> = {};
+  for (const phone of phones) cursors[phone] = resumed?.phones[phone] ?? { offset: 0, done: false };
+  const previousElapsed = resumed?.elapsed_ms ?? 0;
+  const expected = await expectedChats(deps, args);
+  const seen = new Set<string>();
+  const client = deps.periskope({ onAttempt: () => void counters.api_calls++ });
+  const state = { counters, cursors, seen, dryRun, expected };
+
+  // The first failure stops the other phones' reads; writes already in flight finish, so the counts
+  // stay true. The run then fails with those counts.
+  const stop = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, stop.signal]);
+  const limit = pLimit(Math.max(1, deps.phoneConcurrency));
+  const results = await Promise.allSettled(
+    phones
+      .filter((phone) => !cursors[phone]?.done)
+      .map((phone) =>
+        limit(async () => {
+          try {
+            for await (const fetched of chatPages(client, { phone, offset: cursors[phone]?.offset ?? 0, limit: deps.pageSize, chatType: args.chat_type, signal })) {
+              await storePage(deps, fetched, state);
+              cursors[phone] = { offset: fetched.nextOffset, done: fetched.last };
+              const elapsed_ms = previousElapsed + Date.now() - started;
+              await ctx.save(refreshProgress(counters, cursors, expected), { phones: cursors, counters, elapsed_ms });
+              if (signal.aborted) throw signal.reason;
+            }
+          } catch (error) {
+            // The first failure is the run's reason; the others are its echoes (aborted reads).
+            if (!stop.signal.aborted) stop.abort(error);
+            throw error;
+          }
+        }),
+      ),
+  );
+
+  const stats: Stats = { ...counters, duration_ms: previousElapsed + Date.now() - started, dry_run: dryRun, ...(resumed ? { resumed: true } : {}) };
+  if (results.some((r) => r.status === "rejected")) throw asRunFailure(stop.signal.reason, { ...stats, complete: false }, dryRun);
+  return stats;
+}
+
+interface PageState {
+  counters: RefreshCounters;
+  seen: Set<string>;
+  dryRun: boolean;
+}
+
+async function storePage(deps: RefreshCacheDeps, fetched: FetchedPage, state: PageState): Promise<void> {
+  const { counters, seen } = state;
+  const fresh: ListedChat[] = [];
+  for (const chat of fetched.page.chats) {
+    if (seen.has(chat.chat_id)) continue;
+    seen.add(chat.chat_id);
+    fresh.push(toListedChat(chat));
+  }
+  const named = fresh.filter((c) => c.chatName !== null);
+  const cached = await cachedNames(deps.es, deps.cacheIndex, named.map((c) => c.chatId));
+  const changed: ListedChat[] = [];
+  const renamedIds = new Set<string>();
+  let same = 0;
+  for (const chat of named) {
+    const verdict = classifyChat(chat, cached.get(chat.chatId));
+    if (verdict === "same") same++;
+    else {
+      changed.push(chat);
+      if (verdict === "renamed") renamedIds.add(chat.chatId);
+    }
+  }
+
+  let written = changed;
+  let superseded = 0;
+  if (!state.dryRun && changed.length > 0) {
+    const outcome = await writeChatNames(deps.es, deps.cacheIndex, changed);
+    written = outcome.written;
+    superseded = outcome.superseded.length;
+    countPage(counters, fresh.length - named.length, same + superseded, written, renamedIds);
+    if (outcome.failed.length > 0) {
+      const first = outcome.failed[0];
+      throw new CommandError("cache_write_failed", `${outcome.failed.length} chat name(s) of a page at offset ${fetched.offset} for phone ${fetched.phone} could not be written (first: ${first?.chat.chatId}: ${first?.reason})`);
+    }
+    await fillMessages(deps, written);
+  } else {
+    countPage(counters, fresh.length - named.length, same, changed, renamedIds);
+  }
+  counters.pages++;
+}
+
+function countPage(counters: RefreshCounters, unnamed: number, alreadySame: number, written: readonly ListedChat[], renamedIds: ReadonlySet<string>): void {
+  const renamed = written.filter((c) => renamedIds.has(c.chatId)).length;
+  counters.total_chats += unnamed + alreadySame + written.length;
+  counters.unnamed += unnamed;
+  counters.newly_cached += written.length - renamed;
+  counters.renamed += renamed;
+  counters.already_cached += alreadySame + renamed;
+}
+
+async function fillMessages(deps: RefreshCacheDeps, written: readonly ListedChat[]): Promise<void> {
+  if (written.length === 0) return;
+  const updates: ChatNameUpdate[] = written.map((c) => ({
+    chatId: c.chatId,
+    chatName: c.chatName as string,
+    ...(c.chatType !== undefined ? { chatType: c.chatType } : {}),
+    ...(c.orgPhone !== undefined ? { orgPhone: c.orgPhone } : {}),
+    ...(c.updatedAtMs !== undefined ? { changedAt: c.updatedAtMs } : {}),
+    source: "refresh",
+  }));
+  try {
+    await deps.onChatNamesChanged(updates);
+  } catch (error) {
+    const { message } = describeFailure(error);
+    throw new CommandError(
+      "chat_name_fill_failed",
+      `${updates.length} name(s) were cached but filling them into their messages failed (run backfill-chat-names to fill them): ${message}`,
+      { cause: error },
+    );
+  }
+}
+
+/** The cache's current size: the progress bar's best guess at the total before paging ends. */
+async function expectedChats(deps: RefreshCacheDeps, args: RefreshCacheArgs): Promise<number | undefined> {
+  try {
+    const response = await deps.es.count({ index: deps.cacheIndex, ...(args.chat_type ? { query: { term: { chat_type: args.chat_type } } } : {}) });
+    return response.count > 0 ? response.count : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The run's error with what it had written; a dry run wrote nothing, and says so. */
+function asRunFailure(error: unknown, stats: Stats, dryRun: boolean): CommandError {
+  const { code, message } = describeFailure(error);
+  const done = dryRun
+    ? "dry run: nothing was written"
+    : `${stats.newly_cached} new and ${stats.renamed} renamed chat name(s) were written to the cache before the failure (${stats.pages} page(s)); running refresh-cache again completes it`;
+  return new CommandError(code, `${message}; ${done}`, { stats, cause: error });
+}

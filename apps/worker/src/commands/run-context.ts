@@ -1,0 +1,19 @@
+/**
+ * What a command sees while it runs: its id, an abort signal (worker stopping, or the run taken
+ * over), the checkpoint an earlier attempt left, and `save` to record progress and a checkpoint.
+ * A command returns its stats; it throws `CommandError` (with partial stats) when it fails.
+ */
+import type { Logger } from "@periskope-pipeline/observability";
+import type { Checkpoint, Progress, Stats } from "./run-record.ts";
+
+export interface RunContext {
+  readonly commandId: string;
+  readonly signal: AbortSignal;
+  /** Left by an earlier attempt of this run (a takeover or a release); resume from it. */
+  readonly checkpoint: Checkpoint | undefined;
+  readonly logger: Logger;
+  /** Records progress (and where to resume) on the run record; resolves once written. */
+  save(progress: Progress, checkpoint?: Checkpoint): Promise<void>;
+}
+
+export type CommandHandler<Args> = (args: Args, ctx: RunContext) => Promise<Stats>;

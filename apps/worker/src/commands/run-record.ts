@@ -1,0 +1,72 @@
+/**
+ * The run record as stored in the commands index (`_id` = command_id): the contract's `CommandRun`
+ * plus what the runner needs to hand a run over between workers.
+ *
+ * `status` moves accepted → running → succeeded | failed. `accepted` is also where a stopping
+ * worker leaves a run it released, so the next delivery resumes it at once instead of waiting for
+ * its heartbeat to go stale. `checkpoint` is opaque to everyone but the command that wrote it; it is
+ * kept in `_source` only (the template maps no such field).
+ */
+import type { CommandMessage, CommandRun, CommandStatus, CommandType } from "@periskope-pipeline/contracts";
+
+export const RUN_KIND = "run";
+
+export type Stats = Record<string, number | string | boolean>;
+export type Progress = Record<string, number | string>;
+export type Checkpoint = Record<string, unknown>;
+
+export interface StoredRun {
+  kind: typeof RUN_KIND;
+  command_id: string;
+  type: CommandType;
+  args: Record<string, unknown>;
+  status: CommandStatus;
+  requested_at: string;
+  requested_by?: string;
+  worker_id?: string;
+  started_at?: string;
+  finished_at?: string;
+  heartbeat_at?: string;
+  /** 1 for the first worker to run it, +1 for each takeover. */
+  attempt: number;
+  progress?: Progress;
+  stats?: Stats;
+  error?: { code: string; message: string };
+  checkpoint?: Checkpoint;
+}
+
+/** Where a stored document is, for conditional (`if_seq_no`/`if_primary_term`) writes. */
+export interface DocVersion {
+  seqNo: number;
+  primaryTerm: number;
+}
+
+export interface VersionedRun {
+  run: StoredRun;
+  version: DocVersion;
+}
+
+export const TERMINAL_STATUSES: ReadonlySet<CommandStatus> = new Set(["succeeded", "failed"]);
+
+export function newRun(command: CommandMessage, workerId: string, now: Date): StoredRun {
+  const at = now.toISOString();
+  return {
+    kind: RUN_KIND,
+    command_id: command.command_id,
+    type: command.type,
+    args: command.args as Record<string, unknown>,
+    status: "running",
+    requested_at: command.requested_at,
+    ...(command.requested_by ? { requested_by: command.requested_by } : {}),
+    worker_id: workerId,
+    started_at: at,
+    heartbeat_at: at,
+    attempt: 1,
+  };
+}
+
+/** The public view (`GET /commands/:id`, the ops CLI): the record without runner internals. */
+export function toCommandRun(run: StoredRun): CommandRun {
+  const { kind: _kind, checkpoint: _checkpoint, attempt: _attempt, ...rest } = run;
+  return rest;
+}
