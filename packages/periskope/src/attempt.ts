@@ -6,7 +6,7 @@
  * other (the reference reports "remote end closed connection" during long pulls, §3).
  */
 import { CLIENT_ERROR_CODES, isRetryableStatus, PeriskopeApiError } from "./errors.ts";
-import { serverAdvisedDelayMs } from "./retry-after.ts";
+import { retryAfterMs, serverAdvisedDelayMs } from "./retry-after.ts";
 
 export interface AttemptRequest {
   operation: string;
@@ -68,7 +68,9 @@ export async function attempt(request: AttemptRequest): Promise<AttemptResult> {
     message: `Periskope ${request.operation}: ${status} ${bodyString(body, "message") ?? response.statusText}`,
     status,
     retryable: isRetryableStatus(status),
-    retryAfterMs: serverAdvisedDelayMs(response.headers, Date.now()),
+    // X-RateLimit-Reset rides on every response and says when the window resets, which is a
+    // wait hint only when the request was refused for the rate limit; Retry-After always is one.
+    retryAfterMs: status === 429 ? serverAdvisedDelayMs(response.headers, Date.now()) : retryAfterMs(response.headers.get("retry-after"), Date.now()),
     traceId,
     operation: request.operation,
     body,

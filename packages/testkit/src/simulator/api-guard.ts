@@ -17,6 +17,18 @@ import type { FaultAction } from "./faults.ts";
 const UNLIMITED = 1000;
 
 export function apiGuard(sim: SimulatorController, route: ApiRoute): MiddlewareHandler<SimulatorEnv> {
+  const guarded = guard(sim, route);
+  return async (c, next) => {
+    sim.statsRecorder.begin();
+    try {
+      return await guarded(c, next);
+    } finally {
+      sim.statsRecorder.end();
+    }
+  };
+}
+
+function guard(sim: SimulatorController, route: ApiRoute): MiddlewareHandler<SimulatorEnv> {
   return async (c, next) => {
     const phone = c.req.header("x-phone")?.trim() ?? "";
     const chatId = route === "getChat" ? c.req.param("chatId") : undefined;

@@ -6,6 +6,7 @@
  * |---|---|
  * | `GET /__control/health` | `{ ok, phones, chats, org_id }` |
  * | `GET /__control/stats` | counters (see `SimulatorStats`) |
+ * | `POST /__control/idle` | waits until no API request is in flight (`?timeout_ms=`, default 5000); 504 if not |
  * | `GET /__control/faults` | fault settings in force, with pending one-shots |
  * | `POST /__control/faults` | replace all fault settings (body: `FaultsInput`) |
  * | `POST /__control/faults/fail-next` | queue one-shot faults (body: one or an array) |
@@ -35,6 +36,16 @@ export function controlRoutes(sim: SimulatorController): Hono {
   control.get("/health", (c) => c.json({ ok: true, phones: sim.phones, chats: sim.chatIds().length, org_id: sim.orgId }));
   control.get("/stats", (c) => c.json(sim.stats()));
   control.get("/faults", (c) => c.json(sim.faults()));
+
+  control.post("/idle", async (c) => {
+    const timeoutMs = Number(c.req.query("timeout_ms") ?? 5000);
+    try {
+      await sim.idle(Number.isFinite(timeoutMs) ? timeoutMs : 5000);
+      return c.json({ in_flight: 0 });
+    } catch (err) {
+      return c.json({ code: "STILL_BUSY", message: err instanceof Error ? err.message : String(err) }, 504);
+    }
+  });
 
   control.post("/faults", async (c) => {
     const body = await readBody(c, faultsSchema);

@@ -77,6 +77,19 @@ export class SimulatorController {
     this.statsRecorder.reset();
   }
 
+  /**
+   * Resolves once no API request is being processed. A client that timed out or aborted leaves
+   * its request running here (sleeping in latency, say); tests wait for it so the orphan cannot
+   * consume the next test's one-shot faults.
+   */
+  async idle(timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.statsRecorder.inFlight > 0) {
+      if (Date.now() > deadline) throw new Error(`simulator still has ${this.statsRecorder.inFlight} request(s) in flight after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
   faults(): Faults {
     return this.faultPlan.current();
   }

@@ -38,6 +38,8 @@ export interface SimulatorHandle {
   readonly controller: SimulatorController;
   stats(): SimulatorStats;
   resetStats(): void;
+  /** Resolves when no API request is in flight (see `SimulatorController.idle`). */
+  idle(timeoutMs?: number): Promise<void>;
   faults(): Faults;
   setFaults(faults: FaultsInput): Faults;
   failNext(...faults: OneShotFaultInput[]): Faults;
@@ -75,6 +77,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     controller: sim,
     stats: () => sim.stats(),
     resetStats: () => sim.resetStats(),
+    idle: (timeoutMs) => sim.idle(timeoutMs),
     faults: () => sim.faults(),
     setFaults: (faults) => sim.setFaults(faults),
     failNext: (...faults) => sim.failNext(...faults),

@@ -5,6 +5,8 @@
 export interface SimulatorStats {
   /** Every API request (`/v1/...`), control routes excluded. */
   requests: number;
+  /** API requests being processed right now (including ones whose client has gone). */
+  inFlight: number;
   /** route (`getChat`, `listChats`, `unmatched`) → outcome (`"200"`, `"429"`, `"dropped"`) → count. */
   byRoute: Record<string, Record<string, number>>;
   /** chat id → number of `GET /chats/{id}` requests, whatever their outcome. */
@@ -17,6 +19,7 @@ export interface SimulatorStats {
 
 export class StatsRecorder {
   private requests = 0;
+  private active = 0;
   private byRoute = new Map<string, Map<string, number>>();
   private getChatCalls = new Map<string, number>();
   private listChatsCalls = new Map<string, number>();
@@ -36,6 +39,19 @@ export class StatsRecorder {
     this.listChatsCalls.set(phone, (this.listChatsCalls.get(phone) ?? 0) + 1);
   }
 
+  begin(): void {
+    this.active++;
+  }
+
+  end(): void {
+    this.active--;
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  /** Clears the counters; requests in flight stay counted as in flight. */
   reset(): void {
     this.requests = 0;
     this.byRoute.clear();
@@ -48,6 +64,7 @@ export class StatsRecorder {
     for (const n of this.getChatCalls.values()) max = Math.max(max, n);
     return {
       requests: this.requests,
+      inFlight: this.active,
       byRoute: Object.fromEntries([...this.byRoute].map(([route, outcomes]) => [route, Object.fromEntries(outcomes)])),
       getChatCalls: Object.fromEntries(this.getChatCalls),
       getChatMaxPerChat: max,
