@@ -270,3 +270,26 @@ export function forEachKeys(config: TerraformConfig, body: Body): (string | unde
   if (value !== null && typeof value === "object") return (m && expr.includes("values(") ? Object.values(value) : Object.keys(value)).map(String);
   throw new Error(`cannot read for_each ${expr}`);
 }
+
+/**
+ * A local defined as `templatefile("${path.module}/<file>", { key = expr, ... })`, rendered the way
+ * Terraform would for the plain `${key}` placeholders this repository's templates use.
+ */
+export function renderTemplateLocal(config: TerraformConfig, localName: string, dir = TERRAFORM_DIR): string {
+  const text = String(config.locals[localName] ?? "");
+  const m = /^\$\{templatefile\("\$\{path\.module\}\/([^"]+)",\s*\{([\s\S]*)\}\)\}$/.exec(text);
+  if (!m) throw new Error(`local.${localName} is not a templatefile() call this check can read`);
+  const args: Record<string, string> = {};
+  for (const line of (m[2] ?? "").split("\n")) {
+    const arg = /^\s*(\w+)\s*=\s*(.+?)\s*$/.exec(line);
+    if (!arg) continue;
+    const rhs = arg[2] ?? "";
+    const quoted = /^"(.*)"$/.exec(rhs);
+    args[arg[1] ?? ""] = evaluateString(config, quoted ? quoted[1] : `\${${rhs}}`);
+  }
+  const template = readFileSync(repoPath(`${dir}/${m[1]}`), "utf8");
+  return template.replace(/\$\{(\w+)\}/g, (text, key: string) => {
+    if (!(key in args)) throw new Error(`template ${m[1]} uses \${${key}}, which the templatefile() call does not pass`);
+    return args[key] ?? text;
+  });
+}
