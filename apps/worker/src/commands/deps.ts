@@ -9,19 +9,10 @@ import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import type { Logger, Registry } from "@periskope-pipeline/observability";
 import type { AttemptListener, PeriskopeClient } from "@periskope-pipeline/periskope";
 import type { TopologyNames } from "@periskope-pipeline/pubsub";
+import type { ChatNameUpdate } from "../chat-names/index.ts";
 import type { CommandSettings } from "./settings.ts";
 
-/**
- * A chat whose name became known or changed. Same shape as the worker's `ChatNameUpdate`
- * (`chat-names/`), declared here structurally so the two folders do not import each other.
- */
-export interface ChatNameUpdate {
-  chatId: string;
-  chatName: string;
-  chatType?: string;
-  orgPhone?: string;
-  source: "api" | "webhook" | "refresh";
-}
+export type { ChatNameUpdate };
 
 /**
  * Builds a Periskope client for one command run. A factory rather than a shared client so a run can
