@@ -23,6 +23,8 @@ const ENTRY_POINTS = {
   worker: "apps/worker/src/main.ts",
 } as const;
 
+const STOP_ORDER: readonly string[] = ["ingress", "worker", "simulator"];
+
 // Checked before anything starts: a missing app should not cost an Elasticsearch start first.
 const missing = Object.values(ENTRY_POINTS).filter((entry) => !existsSync(path.join(REPO_ROOT, entry)));
 if (missing.length > 0) {
@@ -51,9 +53,9 @@ const stackReady: Promise<LocalStack> = ensureStack();
 function shutdown(reason: string, exitCode: number): Promise<void> {
   stopping ??= (async () => {
     say(`stopping (${reason})`);
-    // Reverse start order: ingress stops taking webhooks before the worker drains, and the
-    // services go last, so nothing in flight loses its queue or its index.
-    for (const app of [...apps].reverse()) {
+    // Intake first, then the worker (it drains what it holds), then what they depend on: nothing
+    // in flight loses its queue, its API or its index.
+    for (const app of [...apps].sort((a, b) => STOP_ORDER.indexOf(a.name) - STOP_ORDER.indexOf(b.name))) {
       const outcome = await app.stop();
       say(`${app.name}: ${outcome}`);
     }

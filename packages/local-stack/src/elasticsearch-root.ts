@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { logStack } from "./log.ts";
 import { REPO_ROOT } from "./stack-paths.ts";
@@ -15,8 +15,19 @@ export function chooseElasticsearchRoot(preferred: string, user: ServiceUser | u
   mkdirSync(preferred, { recursive: true });
   if (user === undefined || userCanReach(user, preferred)) return preferred;
   const hash = createHash("sha256").update(preferred).digest("hex").slice(0, 8);
-  const fallback = path.join("/var/tmp", `${path.basename(REPO_ROOT)}-${hash}`, "elasticsearch");
+  const fallback = path.join("/var/tmp", `${repositoryName()}-${hash}`, "elasticsearch");
   logStack(`user ${user.name} cannot reach ${preferred} (a parent folder is private); using ${fallback} instead`);
   mkdirSync(fallback, { recursive: true });
   return fallback;
+}
+
+/** The root package's name (the clone's folder may be called anything, e.g. `main`). */
+function repositoryName(): string {
+  try {
+    const { name } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { name?: unknown };
+    if (typeof name === "string" && /^[\w.-]+$/.test(name)) return name;
+  } catch {
+    // fall through to the folder name
+  }
+  return path.basename(REPO_ROOT);
 }
