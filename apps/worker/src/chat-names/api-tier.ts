@@ -4,7 +4,7 @@
  * honouring `Retry-After` / `X-RateLimit-Reset` (packages/periskope); this tier adds the bound on
  * concurrency and the fail-fast during outages.
  */
-import { PeriskopeApiError, type Chat, type PeriskopeClient } from "@periskope-pipeline/periskope";
+import { PeriskopeApiError, toPhoneHeader, type Chat, type PeriskopeClient } from "@periskope-pipeline/periskope";
 import pLimit from "p-limit";
 import type { CircuitBreaker } from "./circuit-breaker.ts";
 
@@ -20,16 +20,24 @@ export interface ApiTierOptions {
   readonly client: PeriskopeClient | undefined;
   readonly concurrency: number;
   readonly breaker: CircuitBreaker;
+  /**
+   * The configured phones (`PERISKOPE_PHONES`). A lookup is scoped to the phone that saw the chat
+   * when it is one of these (the list endpoint is per phone, reference §1); otherwise the client's
+   * default phone is used, since the API key may not cover other phones of the org.
+   */
+  readonly phones?: readonly string[];
   readonly onFailure?: (error: unknown, chatId: string) => void;
 }
 
 export class ApiTier {
   private readonly options: ApiTierOptions;
   private readonly limit: ReturnType<typeof pLimit>;
+  private readonly phones: ReadonlySet<string>;
 
   constructor(options: ApiTierOptions) {
     this.options = options;
     this.limit = pLimit(options.concurrency);
+    this.phones = new Set((options.phones ?? []).map(toPhoneHeader));
   }
 
   get enabled(): boolean {
@@ -44,7 +52,8 @@ export class ApiTier {
       // Checked when the call would start, so lookups queued behind a failing one fail fast.
       if (!breaker.tryAcquire()) return { kind: "unavailable", code: "CIRCUIT_OPEN" };
       try {
-        const chat = await client.getChat(chatId, { phone, signal });
+        const scoped = phone !== undefined && this.phones.has(toPhoneHeader(phone)) ? phone : undefined;
+        const chat = await client.getChat(chatId, { phone: scoped, signal });
         breaker.succeeded();
         if (!chat || typeof chat.chat_name !== "string" || chat.chat_name.trim() === "") return { kind: "unknown" };
         return { kind: "found", chat: chat as Chat & { chat_name: string } };

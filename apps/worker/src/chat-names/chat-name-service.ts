@@ -25,6 +25,8 @@ export interface ChatNameServiceOptions {
   readonly log: Logger;
   readonly memory: { readonly maxEntries: number; readonly ttlMs: number; readonly negativeTtlMs: number };
   readonly apiConcurrency: number;
+  /** `PERISKOPE_PHONES`: lookups are scoped to the message's phone when it is one of these. */
+  readonly phones?: readonly string[];
   readonly breaker: { readonly failureThreshold: number; readonly cooldownMs: number };
   readonly resolveBudgetMs: number;
   readonly retryIntervalMs: number;
@@ -73,6 +75,7 @@ export class ChatNameService {
       client: options.periskope,
       concurrency: options.apiConcurrency,
       breaker,
+      ...(options.phones ? { phones: options.phones } : {}),
       onFailure: (error) =>
         log.warn({ event: "ChatNameLookupFailed", stage: "resolve", code: errorCode(error), retryable: true, count: 1 }, "Periskope chat lookup failed"),
     });

@@ -1,0 +1,144 @@
+/**
+ * The worker process: the composition root (STYLE habit 1). The only place that reads the
+ * environment, builds clients, and handles signals. Everything else takes its dependencies.
+ *
+ * Start: validate config → wait for Elasticsearch → install templates (idempotent) → create the
+ * Pub/Sub topology when running against the emulator → serve metrics → pull → run commands.
+ * SIGTERM/SIGINT: stop commands and pulling, finish or nack in-flight batches, close clients,
+ * all within WORKER_SHUTDOWN_TIMEOUT_MS.
+ */
+import { hostname } from "node:os";
+import { ConfigError, loadConfig, loadDotEnv, redactConfig } from "@periskope-pipeline/config";
+import {
+  createElasticsearchClient,
+  elasticsearchOptionsFromEnv,
+  indexNamesFromEnv,
+  installTemplates,
+  waitForElasticsearch,
+} from "@periskope-pipeline/elasticsearch";
+import { createLogger, createMetricsRegistry } from "@periskope-pipeline/observability";
+import { createPeriskopeClient, type AttemptListener, type PeriskopeClientOptions } from "@periskope-pipeline/periskope";
+import { createPubSub, ensureTopology, topologyNamesFromEnv } from "@periskope-pipeline/pubsub";
+import { commandSettingsFromConfig, startCommands } from "./commands/index.ts";
+import { configSchema, type WorkerConfig } from "./config.ts";
+import { startMetricsServer } from "./metrics-server.ts";
+import { createWorkerMetrics } from "./metrics.ts";
+import { createWorker } from "./worker.ts";
+
+loadDotEnv();
+let config: WorkerConfig;
+try {
+  config = loadConfig(configSchema);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`worker: ${error.message}\n`);
+  process.exit(2);
+}
+
+const log = createLogger({ service: "worker", level: config.LOG_LEVEL });
+const registry = createMetricsRegistry("worker");
+const metrics = createWorkerMetrics(registry);
+const es = createElasticsearchClient(elasticsearchOptionsFromEnv(config));
+const pubsub = createPubSub({ projectId: config.PUBSUB_PROJECT_ID, emulatorHost: config.PUBSUB_EMULATOR_HOST });
+const indices = indexNamesFromEnv(config);
+const topology = topologyNamesFromEnv(config);
+
+const countApiCalls: AttemptListener = (attempt) => metrics.apiCalls.inc({ operation: attempt.operation, status: attempt.outcome });
+const periskopeBase: PeriskopeClientOptions | undefined = config.PERISKOPE_API_KEY
+  ? {
+      baseUrl: config.PERISKOPE_API_URL,
+      apiKey: config.PERISKOPE_API_KEY,
+      phone: config.PERISKOPE_PHONES[0],
+      timeoutMs: config.PERISKOPE_TIMEOUT_MS,
+      retry: { maxAttempts: config.PERISKOPE_RETRY_MAX_ATTEMPTS, budgetMs: config.PERISKOPE_RETRY_BUDGET_MS },
+    }
+  : undefined;
+const periskope = periskopeBase ? createPeriskopeClient({ ...periskopeBase, onAttempt: countApiCalls }) : undefined;
+
+log.info({ event: "WorkerStarting", config: redactConfig(config) }, "worker starting");
+if (!periskope) {
+  log.warn({ event: "PeriskopeApiDisabled", stage: "resolve", code: "NO_API_KEY" }, "PERISKOPE_API_KEY is not set: names come only from the cache index and webhooks");
+}
+
+let stopping: Promise<void> | undefined;
+const worker = createWorker({
+  settings: config,
+  es,
+  pubsub,
+  periskope,
+  log,
+  metrics,
+  onFatal: (error) => void shutdown(1, `source failed: ${error.message}`),
+});
+
+async function main(): Promise<void> {
+  await waitForElasticsearch(es, 120_000);
+  if (config.ELASTICSEARCH_INSTALL_TEMPLATES) await installTemplates(es, indices);
+  // Real Pub/Sub topology is managed by Terraform (least privilege: the worker may not create
+  // topics); against the emulator the worker sets up what it needs.
+  if (config.PUBSUB_EMULATOR_HOST) await ensureTopology(pubsub, topology);
+
+  const server = await startMetricsServer({ registry, ready: () => worker.pipeline.ready, port: config.WORKER_METRICS_PORT });
+  closers.unshift(() => server.close());
+  worker.start();
+  closers.unshift(() => worker.stop());
+  const commands = await startCommands({
+    es,
+    indices,
+    pubsub,
+    topology,
+    periskope: periskopeBase
+      ? ({ onAttempt }) =>
+          createPeriskopeClient({
+            ...periskopeBase,
+            onAttempt: (attempt) => {
+              countApiCalls(attempt);
+              onAttempt?.(attempt);
+            },
+          })
+      : null,
+    phones: config.PERISKOPE_PHONES,
+    logger: log,
+    metrics: registry,
+    workerId: `${hostname()}-${process.pid}`,
+    settings: commandSettingsFromConfig(config),
+    onChatNamesChanged: async (updates) => {
+      await worker.chatNames.namesChanged(updates);
+    },
+  });
+  closers.unshift(() => commands.stop());
+  log.info({ event: "WorkerStarted", metrics_port: server.port, subscription: config.PUBSUB_EVENTS_SUBSCRIPTION }, "worker started");
+}
+
+/** Closed in order on shutdown (the last started first); filled as things start. */
+const closers: Array<() => Promise<void>> = [];
+
+function shutdown(code: number, reason: string): Promise<void> {
+  stopping ??= (async () => {
+    log.info({ event: "WorkerStopping", code: reason }, "worker stopping");
+    const hardStop = setTimeout(() => {
+      log.error({ event: "ShutdownTimedOut", code: "timeout" }, "shutdown exceeded its bound; exiting");
+      process.exit(code || 1);
+    }, config.WORKER_SHUTDOWN_TIMEOUT_MS + 5_000);
+    hardStop.unref();
+    for (const close of closers) {
+      try {
+        await close();
+      } catch (error) {
+        log.warn({ event: "ShutdownStepFailed", err: error }, "shutdown step failed");
+      }
+    }
+    await Promise.allSettled([pubsub.close(), es.close()]);
+    log.info({ event: "WorkerStopped" }, "worker stopped");
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+process.once("SIGTERM", () => void shutdown(0, "SIGTERM"));
+process.once("SIGINT", () => void shutdown(0, "SIGINT"));
+
+main().catch((error: unknown) => {
+  log.fatal({ event: "WorkerStartFailed", err: error }, "worker failed to start");
+  void shutdown(1, "start failed");
+});

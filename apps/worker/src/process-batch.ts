@@ -1,0 +1,112 @@
+/**
+ * One micro-batch through the stages, in the order the folders read: decode → learn names →
+ * resolve names → build documents → sink → settle. Every stage only decides outcomes; `settle/`
+ * acts on them, once per message.
+ *
+ * A stage that fails for the whole batch (Elasticsearch unreachable past its retry budget while
+ * reading the name cache) gives every message not yet decided back for redelivery; nothing is
+ * acked that was not written.
+ */
+import type { Logger } from "@periskope-pipeline/observability";
+import type { ChatNameResolution, UnresolvedReason } from "./chat-names/index.ts";
+import type { DeadLetterSink } from "./dead-letter/dead-letter-publisher.ts";
+import type { WorkerMetrics } from "./metrics.ts";
+import { deadLetter, retry, type Outcome, type Stage } from "./settle/outcome.ts";
+import { settleBatch, type SettleCounts, type Settlement } from "./settle/settle.ts";
+import type { ElasticsearchSink } from "./sink/elasticsearch-sink.ts";
+import type { Delivery } from "./source/delivery.ts";
+import { buildDocument, type BulkOperation, type TargetIndices } from "./stages/build-documents.ts";
+import { decode } from "./stages/decode.ts";
+import type { DecodedEvent } from "./stages/decoded-event.ts";
+import { learnChatNames, type NameLearner } from "./stages/learn-chat-names.ts";
+import { resolveChatNames, type NameResolver } from "./stages/resolve-chat-names.ts";
+
+export interface ChatNames extends NameResolver, NameLearner {
+  indexedUnresolved(chats: ReadonlyMap<string, { reason: UnresolvedReason; phone: string | undefined }>): void;
+}
+
+export interface BatchDeps {
+  readonly chatNames: ChatNames;
+  readonly sink: ElasticsearchSink;
+  readonly deadLetters: DeadLetterSink;
+  readonly indices: TargetIndices;
+  readonly log: Logger;
+  readonly metrics?: WorkerMetrics | undefined;
+}
+
+export async function processBatch(deliveries: readonly Delivery[], deps: BatchDeps): Promise<SettleCounts> {
+  const decided = new Map<Delivery, Settlement>();
+  const decide = (delivery: Delivery, outcome: Outcome, receivedAt?: number) => decided.set(delivery, { delivery, outcome, receivedAt });
+  const unresolvedWritten = new Map<string, { reason: UnresolvedReason; phone: string | undefined }>();
+  let stage: Stage = "decode";
+
+  try {
+    const events: DecodedEvent[] = [];
+    await timed(deps, "decode", async () => {
+      for (const delivery of deliveries) {
+        const result = decode(delivery);
+        if (result.ok) events.push(result.event);
+        else decide(delivery, result.outcome);
+      }
+    });
+
+    stage = "resolve";
+    const names = await timed(deps, "resolve", async (): Promise<Map<string, ChatNameResolution>> => {
+      learnChatNames(events, deps.chatNames);
+      return resolveChatNames(events, deps.chatNames);
+    });
+
+    stage = "build";
+    const operations: BulkOperation[] = [];
+    const owners: DecodedEvent[] = [];
+    const unresolvedOf: Array<{ chatId: string; reason: UnresolvedReason; phone: string | undefined } | undefined> = [];
+    await timed(deps, "build", async () => {
+      const indexedAt = new Date().toISOString();
+      for (const event of events) {
+        let result;
+        try {
+          result = buildDocument(event, names, deps.indices, indexedAt);
+        } catch (error) {
+          // Whatever in this event's data broke the build will break it on every redelivery.
+          decide(event.delivery, deadLetter("build", "build_error", String((error as Error)?.message ?? error)));
+          continue;
+        }
+        if (!result.ok) {
+          decide(event.delivery, result.outcome);
+          continue;
+        }
+        operations.push(result.built.operation);
+        owners.push(event);
+        unresolvedOf.push(result.built.unresolved);
+      }
+    });
+
+    stage = "index";
+    const outcomes = await timed(deps, "index", () => deps.sink.write(operations));
+    outcomes.forEach((outcome, i) => {
+      const owner = owners[i]!;
+      decide(owner.delivery, outcome, owner.receivedAt);
+      const unresolved = unresolvedOf[i];
+      if (unresolved && outcome.kind === "indexed") unresolvedWritten.set(unresolved.chatId, { reason: unresolved.reason, phone: unresolved.phone });
+    });
+  } catch (error) {
+    deps.log.error(
+      { event: "BatchFailed", stage, code: (error as Error)?.name ?? "unknown_error", retryable: true, count: deliveries.length - decided.size, err: error },
+      "batch stage failed; undecided messages returned for redelivery",
+    );
+    for (const delivery of deliveries) if (!decided.has(delivery)) decide(delivery, retry(stage, "stage_failed"));
+  }
+
+  const counts = await timed(deps, "settle", () => settleBatch([...decided.values()], deps));
+  if (unresolvedWritten.size > 0) deps.chatNames.indexedUnresolved(unresolvedWritten);
+  return counts;
+}
+
+async function timed<T>(deps: BatchDeps, stage: Stage | "settle", run: () => Promise<T>): Promise<T> {
+  const end = deps.metrics?.stageDuration.startTimer({ stage });
+  try {
+    return await run();
+  } finally {
+    end?.();
+  }
+}
