@@ -54,7 +54,7 @@ async function startElasticsearch(paths: StackPaths, env: NodeJS.ProcessEnv, log
   for (const dir of [dirs.data, dirs.logs, dirs.tmp]) mkdirSync(dir, { recursive: true });
   if (user) chownTree(user, root);
 
-  logStack(`elasticsearch: starting ${ELASTICSEARCH_VERSION} (Java ${javaHome}${user ? `, as user ${user.name}` : ""}, heap ${env.ES_HEAP ?? "1g"})`);
+  logStack(`elasticsearch: starting ${ELASTICSEARCH_VERSION} (Java ${javaHome}${user ? `, as user ${user.name}` : ""}, heap ${env.ES_HEAP || "1g"})`);
   const launcher = path.join(home, "bin", "elasticsearch");
   const command = user ? asUser(user, launcher, []) : { command: launcher, args: [] };
   return spawnDetached({

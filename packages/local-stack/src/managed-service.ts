@@ -81,18 +81,20 @@ async function startAndWait(service: ServiceDefinition): Promise<true> {
 
 /**
  * Stops the service the stack started, unless a living process still holds a lease on the
- * stack. Instances the stack did not start are never touched.
+ * stack. Instances the stack did not start are never touched. True when it stopped a process.
  */
 export function stopServiceIfUnused(service: Pick<ServiceDefinition, "name" | "recordFile" | "lockFile">, leasesDir: string): Promise<boolean> {
   return withFileLock(service.lockFile, async () => {
     const record = readRecordFile(service.recordFile);
     if (!record) return false;
     if (liveLeaseCount(leasesDir) > 0) return false;
+    let stopped = false;
     if (isAlive(record)) {
       const outcome = await stopProcessGroup(record.pid);
       logStack(`${service.name}: ${outcome} (pid ${record.pid})`);
+      stopped = outcome !== "not-running";
     }
     removeRecordFile(service.recordFile);
-    return true;
+    return stopped;
   });
 }

@@ -35,6 +35,9 @@ export function spawnDetached(options: DetachedSpawn): DetachedProcess {
       detached: true,
       stdio: ["ignore", log, log],
     });
+    // A spawn failure (missing executable) surfaces as an 'error' event after this returns; the
+    // missing pid below already reports it, and an unhandled 'error' would crash the caller.
+    child.once("error", () => {});
     child.unref();
     const record = child.pid === undefined ? undefined : recordOf(child.pid);
     if (record === undefined) throw new Error(`could not start ${options.command}`);
