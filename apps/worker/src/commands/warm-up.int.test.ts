@@ -1,0 +1,97 @@
+/**
+ * Warm-up across replicas: three workers start together with CACHE_ON_STARTUP=true → exactly one
+ * refresh runs, while each worker's pipeline keeps indexing messages.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newCommand } from "@periskope-pipeline/contracts";
+import { messageCreatedBatch } from "@periskope-pipeline/testkit";
+import type { Worker } from "../worker.ts";
+import { leaseId, type LeaseDoc } from "./lease.ts";
+import { publishCommand } from "./publish-command.ts";
+import type { StoredRun } from "./run-record.ts";
+import { startCommands, type CommandRunner } from "./start-commands.ts";
+import { createHarness, seedCache, type Harness } from "./testing/command-harness.ts";
+import { publishWebhooks, startWorker } from "./testing/worker-fixture.ts";
+import { WARM_UP_LEASE } from "./warm-up.ts";
+
+const CHATS = 3_000;
+const MESSAGES = 300;
+
+let h: Harness;
+const runners: CommandRunner[] = [];
+const workers: Worker[] = [];
+
+beforeAll(async () => {
+  h = await createHarness({ chats: CHATS, seed: "warm-up" });
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(runners.map((r) => r.stop()));
+  await Promise.all(workers.map((w) => w.stop()));
+  await h?.dispose();
+});
+
+async function runs(): Promise<StoredRun[]> {
+  await h.es.indices.refresh({ index: h.indices.commands });
+  const response = await h.es.search<StoredRun>({ index: h.indices.commands, query: { term: { kind: "run" } }, size: 100 });
+  return response.hits.hits.map((hit) => hit._source as StoredRun);
+}
+
+async function messageCount(): Promise<number> {
+  await h.es.indices.refresh({ index: h.indices.messages });
+  return (await h.es.count({ index: h.indices.messages })).count;
+}
+
+describe("warm-up on startup", () => {
+  it("runs one refresh for three workers starting together, without holding up messages", async () => {
+    // Messages go to 30 chats that are already cached, so indexing them needs no API call.
+    const chatIds = h.sim.chatIds({ limit: 30 });
+    await seedCache(h.es, h.indices.chatNames, chatIds.map((chatId) => ({ chatId, chatName: h.sim.getChat(chatId)?.chat_name as string })));
+    // A slow API makes the refresh take seconds (16 pages of 200 chats per phone, 250 ms each).
+    h.sim.setFaults({ latencyMs: 250 });
+
+    for (let i = 0; i < 3; i++) {
+      const clients = { es: h.newEs(), pubsub: h.newPubSub() };
+      const worker = startWorker(h, clients);
+      workers.push(worker);
+      runners.push(
+        await startCommands(
+          h.deps({
+            ...clients,
+            workerId: `replica-${i}`,
+            settings: { cacheOnStartup: true, warmUpDelayMs: 100, refreshPageSize: 200 },
+            onChatNamesChanged: async (updates) => void (await worker.chatNames.namesChanged(updates)),
+          }),
+        ),
+      );
+    }
+    await publishWebhooks(h.pubsub, h.topology.eventsTopic, messageCreatedBatch({ count: MESSAGES, chatIds, seed: h.suffix }));
+
+    // Messages are indexed while the warm-up is still running.
+    const deadline = Date.now() + 30_000;
+    while ((await messageCount()) < MESSAGES && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const messagesDoneAt = Date.now();
+    expect(await messageCount()).toBe(MESSAGES);
+
+    let started = await runs();
+    while (started.length === 0 && Date.now() < deadline) started = await runs();
+    const warmUp = await h.waitForRun(started[0]?.command_id as string);
+    expect(warmUp).toMatchObject({ type: "warm-up", status: "succeeded", stats: { total_chats: CHATS, newly_cached: CHATS - 30, already_cached: 30, skipped: false } });
+    expect(Date.parse(warmUp.finished_at as string)).toBeGreaterThan(messagesDoneAt);
+
+    // Still exactly one run, and the lease names it.
+    expect(await runs()).toHaveLength(1);
+    const lease = await h.es.get<LeaseDoc>({ index: h.indices.commands, id: leaseId(WARM_UP_LEASE) });
+    expect(lease._source?.holder).toBe(warmUp.command_id);
+    expect(Date.parse(lease._source?.expires_at as string)).toBeGreaterThan(Date.now() + 3_000_000);
+  });
+
+  it("records a warm-up published within the interval as skipped", async () => {
+    const command = newCommand({ type: "warm-up", args: {} }, "test");
+    await publishCommand(h.pubsub, h.topology.commandsTopic, command);
+    const run = await h.waitForRun(command.command_id);
+    expect(run.status).toBe("succeeded");
+    expect(run.stats).toMatchObject({ skipped: true });
+    expect(String(run.stats?.reason)).toMatch(/next one may run after/);
+  });
+});
