@@ -25,12 +25,18 @@ const vitest = spawn(
   { stdio: ["ignore", "inherit", "inherit"], detached: true },
 );
 
-let interrupts = 0;
+let firstInterruptAt: number | undefined;
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => {
-    interrupts += 1;
-    // A second Ctrl-C means "now": no more waiting for vitest's teardown.
-    signalGroup(vitest.pid, interrupts > 1 ? "SIGKILL" : signal);
+    // One Ctrl-C arrives twice (from the terminal and forwarded by npm): only a second press,
+    // a moment later, means "now", with no more waiting for vitest's teardown.
+    const now = Date.now();
+    if (firstInterruptAt === undefined) {
+      firstInterruptAt = now;
+      signalGroup(vitest.pid, signal);
+    } else if (now - firstInterruptAt > 1_000) {
+      signalGroup(vitest.pid, "SIGKILL");
+    }
   });
 }
 
