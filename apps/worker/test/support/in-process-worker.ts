@@ -1,0 +1,57 @@
+/** The worker's own assembly, run in the test process against a test stack. */
+import { createLogger, createMetricsRegistry } from "@periskope-pipeline/observability";
+import { createPeriskopeClient, type PeriskopeClient } from "@periskope-pipeline/periskope";
+import { createWorkerMetrics, type WorkerMetrics } from "../../src/metrics.ts";
+import { createWorker, type Worker } from "../../src/worker.ts";
+import type { TestStack } from "./test-stack.ts";
+
+export const TEST_API_KEY = "sk_periskope_test";
+
+export interface RunningWorker extends Worker {
+  readonly metrics: WorkerMetrics;
+  metricValue(name: string, labels?: Record<string, string>): Promise<number>;
+}
+
+export interface WorkerOptions {
+  readonly overrides?: Record<string, string>;
+  /** Simulator base URL (`…/v1`); none = no API tier. */
+  readonly apiUrl?: string;
+  readonly phone?: string;
+  readonly fillDelayMs?: number;
+}
+
+export function startWorker(stack: TestStack, options: WorkerOptions = {}): RunningWorker {
+  const config = stack.config(options.overrides);
+  const registry = createMetricsRegistry("worker", { defaultMetrics: false });
+  const metrics = createWorkerMetrics(registry);
+  const log = createLogger({ service: "worker-test", level: config.LOG_LEVEL });
+  const periskope: PeriskopeClient | undefined = options.apiUrl
+    ? createPeriskopeClient({
+        baseUrl: options.apiUrl,
+        apiKey: TEST_API_KEY,
+        phone: options.phone,
+        timeoutMs: config.PERISKOPE_TIMEOUT_MS,
+        retry: { maxAttempts: config.PERISKOPE_RETRY_MAX_ATTEMPTS, budgetMs: config.PERISKOPE_RETRY_BUDGET_MS },
+        onAttempt: (a) => metrics.apiCalls.inc({ operation: a.operation, status: a.outcome }),
+      })
+    : undefined;
+  const worker = createWorker({ settings: config, es: stack.es, pubsub: stack.pubsub, periskope, log, metrics, ...(options.fillDelayMs !== undefined ? { fillDelayMs: options.fillDelayMs } : {}) });
+  worker.start();
+  return {
+    ...worker,
+    metrics,
+    async metricValue(name, labels = {}) {
+      const metric = registry.getSingleMetric(name);
+      if (!metric) throw new Error(`no metric ${name}`);
+      const { values } = await metric.get();
+      return values
+        .filter((v) => Object.entries(labels).every(([k, want]) => String((v.labels as Record<string, unknown>)[k]) === want))
+        // Counters and gauges have one series per label set; histograms count observations.
+        .filter((v) => {
+          const series = (v as { metricName?: string }).metricName;
+          return series === undefined || series === name || series.endsWith("_count");
+        })
+        .reduce((sum, v) => sum + v.value, 0);
+    },
+  };
+}
