@@ -1,0 +1,109 @@
+/**
+ * The ingress configuration: one zod schema, parsed once at boot by `main.ts` (design §6).
+ *
+ * `configSchema` lists every variable the ingress reads, so deployment checks can ask it which ones
+ * are required (`requiredVariables(configSchema)`). `PERISKOPE_SIGNING_KEY` is required there: a
+ * deployment must always carry it. Only an explicit `WEBHOOK_SIGNATURE_VERIFICATION=false` (local
+ * experiments) lets `loadIngressConfig` start without it, and `main.ts` then logs a warning.
+ *
+ * @example
+ * const config = loadIngressConfig(process.env);
+ * config.PUBLISH_MAX_IN_FLIGHT; // 2000 unless set
+ */
+import {
+  elasticsearchSettings,
+  envBoolean,
+  envInt,
+  envLogLevel,
+  envOptionalString,
+  envSecret,
+  loadConfig,
+  pubsubSettings,
+  type Env,
+} from "@periskope-pipeline/config";
+import { z } from "zod";
+
+const MiB = 1024 * 1024;
+
+const { PUBSUB_PROJECT_ID, PUBSUB_EMULATOR_HOST, PUBSUB_EVENTS_TOPIC, PUBSUB_COMMANDS_TOPIC } = pubsubSettings;
+const {
+  ELASTICSEARCH_URL,
+  ELASTICSEARCH_API_KEY,
+  ELASTICSEARCH_USERNAME,
+  ELASTICSEARCH_PASSWORD,
+  ELASTICSEARCH_REQUEST_TIMEOUT_MS,
+  ELASTICSEARCH_COMMANDS_INDEX,
+} = elasticsearchSettings;
+
+export const configSchema = z.object({
+  PORT: envInt(8080, { min: 1, max: 65_535 }),
+  LOG_LEVEL: envLogLevel(),
+
+  // Webhook intake
+  PERISKOPE_SIGNING_KEY: envSecret(),
+  /** Only `false` turns signature checks off (startup logs a warning); never in production. */
+  WEBHOOK_SIGNATURE_VERIFICATION: envBoolean(true),
+  /** Larger bodies get 413 before they are read. Pub/Sub's own message limit is 10 MB. */
+  MAX_BODY_BYTES: envInt(1 * MiB, { min: 1024, max: 9 * MiB }),
+  /** Whole-request budget (headers and body); protects against slow senders. */
+  HTTP_REQUEST_TIMEOUT_MS: envInt(30_000, { min: 1_000 }),
+  /** Run signature checks, validation and publishing on a worker thread (see intake/threaded-intake.ts). */
+  INTAKE_THREAD: envBoolean(true),
+
+  // Publishing (see publishing/pubsub-publisher.ts for how the batcher uses them)
+  /** Most messages in one Publish request (Pub/Sub allows 1000). */
+  PUBLISH_BATCH_MAX_MESSAGES: envInt(1000, { min: 1, max: 1000 }),
+  /** Most bytes in one Publish request (Pub/Sub allows 10 MB per request). */
+  PUBLISH_BATCH_MAX_BYTES: envInt(4 * MiB, { min: 64 * 1024, max: 9 * MiB }),
+  /** Extra wait for a batch to fill; 0 sends at the end of the current event-loop turn. */
+  PUBLISH_BATCH_MAX_DELAY_MS: envInt(0, { min: 0, max: 1_000 }),
+  /** Publish requests in flight at once; further messages gather into the next batch. */
+  PUBLISH_MAX_CONCURRENT_REQUESTS: envInt(4, { min: 1, max: 64 }),
+  /** Webhooks accepted but not yet acknowledged by Pub/Sub; past it, 503 at once. */
+  PUBLISH_MAX_IN_FLIGHT: envInt(2_000, { min: 1, max: 100_000 }),
+  /** From receipt to Pub/Sub's acknowledgement, retries included; past it, 503. */
+  PUBLISH_TIMEOUT_MS: envInt(10_000, { min: 100, max: 120_000 }),
+  /** Seconds a 503 asks the sender to wait (`Retry-After`). */
+  RETRY_AFTER_SECONDS: envInt(5, { min: 1, max: 3_600 }),
+  /** How long a readiness probe result of the topic is reused. */
+  READINESS_CACHE_MS: envInt(2_000, { min: 0, max: 60_000 }),
+
+  // Ops routes
+  /** Bearer token for ops routes; unset disables them (403). */
+  ADMIN_TOKEN: envOptionalString(),
+  /** Upper bound of `GET /refresh-cache?wait=N`. */
+  COMMAND_WAIT_MAX_SECONDS: envInt(300, { min: 1, max: 3_600 }),
+  /** How often a waiting request re-reads the run record. */
+  COMMAND_POLL_INTERVAL_MS: envInt(500, { min: 50, max: 10_000 }),
+
+  /** SIGTERM/SIGINT: drain in-flight requests and publishes, then exit, within this bound. */
+  SHUTDOWN_TIMEOUT_MS: envInt(8_000, { min: 100, max: 120_000 }),
+
+  PUBSUB_PROJECT_ID,
+  PUBSUB_EMULATOR_HOST,
+  PUBSUB_EVENTS_TOPIC,
+  PUBSUB_COMMANDS_TOPIC,
+
+  ELASTICSEARCH_URL,
+  ELASTICSEARCH_API_KEY,
+  ELASTICSEARCH_USERNAME,
+  ELASTICSEARCH_PASSWORD,
+  ELASTICSEARCH_REQUEST_TIMEOUT_MS,
+  ELASTICSEARCH_COMMANDS_INDEX,
+});
+
+export type IngressConfig = z.output<typeof configSchema>;
+
+/** With verification explicitly off, the signing key may be absent. */
+const unsignedSchema = configSchema.extend({ PERISKOPE_SIGNING_KEY: envOptionalString() });
+
+const FALSE = new Set(["0", "false", "no", "off"]);
+
+/** Parses the environment; throws `ConfigError` naming every bad variable. */
+export function loadIngressConfig(env: Env = process.env): IngressConfig {
+  const verificationOff = FALSE.has((env.WEBHOOK_SIGNATURE_VERIFICATION ?? "").trim().toLowerCase());
+  if (!verificationOff) return loadConfig(configSchema, env);
+  // The key stays typed as a string for callers; it is never read when verification is off.
+  const config = loadConfig(unsignedSchema, env);
+  return { ...config, PERISKOPE_SIGNING_KEY: config.PERISKOPE_SIGNING_KEY ?? "" };
+}

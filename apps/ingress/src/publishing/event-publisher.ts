@@ -1,0 +1,69 @@
+/**
+ * Where admitted webhooks (and ops commands) go: a topic that acknowledges each message once it is
+ * durably stored. Two implementations share one conformance suite
+ * (`event-publisher.conformance.ts`): Pub/Sub (`pubsub-publisher.ts`, run against the emulator) and
+ * in-memory (`memory-publisher.ts`, for fast tests of everything above it).
+ *
+ * Failures are `PublishError`s classified once, here: `retryable` decides whether the publisher
+ * retries within the deadline, and how loudly the ingress logs (a non-retryable failure means the
+ * topic or the permissions are wrong: an operator must act).
+ *
+ * @example
+ * const id = await publisher.publish({ data: rawBody, attributes: { event_type: "message.created" } });
+ */
+
+export interface OutboundMessage {
+  /** Bytes as received; never re-serialised. */
+  readonly data: Uint8Array;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+export interface EventPublisher {
+  /** Resolves with the message id once the topic acknowledged the message; rejects with a `PublishError`. */
+  publish(message: OutboundMessage): Promise<string>;
+  /** Resolves when every message published so far is acknowledged or has failed. */
+  flush(): Promise<void>;
+  /** Rejects with a `PublishError` when the topic cannot be reached (readiness). */
+  probe(): Promise<void>;
+  /** Flushes, then refuses further messages (`closed`). Idempotent. */
+  close(): Promise<void>;
+}
+
+export type PublishErrorCode =
+  /** The service could not be reached or answered with a transient failure. */
+  | "unavailable"
+  /** No acknowledgement within the publish deadline. */
+  | "timeout"
+  /** Pub/Sub pushed back (quota, flow control). */
+  | "overloaded"
+  | "topic_not_found"
+  | "permission_denied"
+  /** The request itself is invalid (e.g. message too large). */
+  | "invalid_message"
+  | "closed";
+
+const RETRYABLE: Record<PublishErrorCode, boolean> = {
+  unavailable: true,
+  timeout: true,
+  overloaded: true,
+  topic_not_found: false,
+  permission_denied: false,
+  invalid_message: false,
+  closed: false,
+};
+
+export class PublishError extends Error {
+  override readonly name = "PublishError";
+  readonly code: PublishErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: PublishErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.retryable = RETRYABLE[code];
+  }
+}
+
+export function isPublishError(error: unknown): error is PublishError {
+  return error instanceof PublishError;
+}
