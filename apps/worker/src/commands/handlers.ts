@@ -42,7 +42,7 @@ export function createHandlers(deps: CommandDeps, store: CommandsIndex): Command
           );
         case "replay-dead-letters":
           return replayDeadLetters(
-            { pubsub: deps.pubsub, deadLetterSubscription: deps.topology.deadLetterSubscription, eventsTopic: deps.topology.eventsTopic, batchSize: deps.settings.replayBatchSize },
+            { pubsub: deps.pubsub, deadLetterSubscription: deps.topology.deadLetterSubscription, eventsTopic: deps.topology.eventsTopic, batchSize: deps.settings.replayBatchSize, idleMs: deps.settings.replayIdleMs },
             command.args,
             ctx,
           );

@@ -31,6 +31,12 @@ export const commandEnvSettings = {
   BACKFILL_PAUSE_MS: envInt(200, { min: 0 }),
   /** Dead letters pulled (and republished) per `replay-dead-letters` round. */
   REPLAY_BATCH_SIZE: envInt(100, { min: 1, max: 1_000 }),
+  /**
+   * `replay-dead-letters` stops after this long without a message. Longer than the dead-letter
+   * subscription's minimum retry backoff (10 s): Pub/Sub delays nacked messages by it, so dead
+   * letters that a dry run or an event_type filter just handed back are still seen.
+   */
+  REPLAY_IDLE_MS: envInt(15_000, { min: 500 }),
 };
 
 export interface CommandSettings {
@@ -45,6 +51,7 @@ export interface CommandSettings {
   readonly backfillBatchSize: number;
   readonly backfillPauseMs: number;
   readonly replayBatchSize: number;
+  readonly replayIdleMs: number;
 }
 
 export const DEFAULT_COMMAND_SETTINGS: CommandSettings = {
@@ -59,6 +66,7 @@ export const DEFAULT_COMMAND_SETTINGS: CommandSettings = {
   backfillBatchSize: 1_000,
   backfillPauseMs: 200,
   replayBatchSize: 100,
+  replayIdleMs: 15_000,
 };
 
 export function commandSettingsFromConfig(config: {
@@ -73,6 +81,7 @@ export function commandSettingsFromConfig(config: {
   BACKFILL_BATCH_SIZE: number;
   BACKFILL_PAUSE_MS: number;
   REPLAY_BATCH_SIZE: number;
+  REPLAY_IDLE_MS: number;
 }): CommandSettings {
   return {
     cacheOnStartup: config.CACHE_ON_STARTUP,
@@ -86,5 +95,6 @@ export function commandSettingsFromConfig(config: {
     backfillBatchSize: config.BACKFILL_BATCH_SIZE,
     backfillPauseMs: config.BACKFILL_PAUSE_MS,
     replayBatchSize: config.REPLAY_BATCH_SIZE,
+    replayIdleMs: config.REPLAY_IDLE_MS,
   };
 }

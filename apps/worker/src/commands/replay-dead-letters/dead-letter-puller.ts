@@ -13,10 +13,6 @@ export interface PulledMessage {
   attributes: Record<string, string>;
 }
 
-/** A pull with nothing available returns empty or times out; both mean "nothing right now". */
-const PULL_TIMEOUT_MS = 5_000;
-/** gRPC DEADLINE_EXCEEDED. */
-const DEADLINE_EXCEEDED = 4;
 
 export class DeadLetterPuller {
   private readonly client: v1.SubscriberClient;
@@ -34,19 +30,21 @@ export class DeadLetterPuller {
     return new DeadLetterPuller(client, pubsub.subscription(subscription).name);
   }
 
+  /**
+   * Returns at once, possibly empty. A waiting pull would have to be cut short by a client timeout,
+   * and messages the server hands to a pull the client already abandoned stay invisible for a
+   * whole ack deadline: a replay would miss them and a dry run would miscount. `returnImmediately`
+   * is discouraged for throughput, which a replay does not need; it may answer empty while
+   * messages exist, so the caller only concludes "drained" after several spaced empty answers.
+   */
   async pull(maxMessages: number): Promise<PulledMessage[]> {
-    try {
-      const [response] = await this.client.pull({ subscription: this.subscription, maxMessages }, { timeout: PULL_TIMEOUT_MS });
-      return (response.receivedMessages ?? []).flatMap((received) => {
-        const message = received.message;
-        if (!received.ackId || !message?.messageId) return [];
-        const data = message.data ?? new Uint8Array();
-        return [{ ackId: received.ackId, messageId: message.messageId, data: Buffer.from(data as Uint8Array), attributes: { ...(message.attributes ?? {}) } }];
-      });
-    } catch (error) {
-      if ((error as { code?: number }).code === DEADLINE_EXCEEDED) return [];
-      throw error;
-    }
+    const [response] = await this.client.pull({ subscription: this.subscription, maxMessages, returnImmediately: true });
+    return (response.receivedMessages ?? []).flatMap((received) => {
+      const message = received.message;
+      if (!received.ackId || !message?.messageId) return [];
+      const data = message.data ?? new Uint8Array();
+      return [{ ackId: received.ackId, messageId: message.messageId, data: Buffer.from(data as Uint8Array), attributes: { ...(message.attributes ?? {}) } }];
+    });
   }
 
   async ack(ackIds: readonly string[]): Promise<void> {

@@ -8,6 +8,7 @@
  * Messages not replayed — filtered out by `event_type`, or all of them in a dry run — are held
  * until the end and then nacked, so they stay in the dead-letter subscription and are counted once.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { PubSub } from "@google-cloud/pubsub";
 import type { CommandArgs } from "@periskope-pipeline/contracts";
 import { CommandError } from "../command-error.ts";
@@ -22,10 +23,16 @@ export interface ReplayDeps {
   eventsTopic: string;
   /** Messages pulled per round. */
   batchSize: number;
+  /**
+   * How long nothing must arrive before the subscription counts as drained. Pub/Sub applies the
+   * subscription's retry backoff to nacked messages, so dead letters a dry run or an event_type
+   * filter just handed back stay invisible for that long; the window must outlast it.
+   */
+  idleMs: number;
 }
 
-/** Consecutive empty pulls that mean the subscription is drained (real Pub/Sub may answer empty once). */
-const EMPTY_PULLS_TO_STOP = 3;
+/** Pause between pulls that found nothing, while waiting out the idle window. */
+const EMPTY_PULL_PAUSE_MS = 500;
 /** Messages a replay holds back (filtered or dry run) before it stops, bounding its memory and leases. */
 const MAX_HELD = 10_000;
 /** Held messages' deadline, renewed every round, so they do not come back to us mid-run. */
@@ -52,8 +59,8 @@ export async function replayDeadLetters(deps: ReplayDeps, args: CommandArgs<"rep
   const held = new Map<string, string>(); // messageId → latest ackId
   let stopReason = "drained";
   try {
-    let empty = 0;
-    while (empty < EMPTY_PULLS_TO_STOP) {
+    let lastMessageAt = Date.now();
+    for (;;) {
       ctx.signal.throwIfAborted();
       const wanted = Math.min(deps.batchSize, limit - (dryRun ? counters.would_move : counters.moved));
       if (wanted <= 0) {
@@ -66,10 +73,11 @@ export async function replayDeadLetters(deps: ReplayDeps, args: CommandArgs<"rep
       }
       const messages = await puller.pull(wanted);
       if (messages.length === 0) {
-        empty++;
+        if (Date.now() - lastMessageAt >= deps.idleMs) break;
+        await sleep(EMPTY_PULL_PAUSE_MS, undefined, { signal: ctx.signal });
         continue;
       }
-      empty = 0;
+      lastMessageAt = Date.now();
       const toMove: PulledMessage[] = [];
       for (const message of messages) {
         if (held.has(message.messageId)) {
@@ -92,7 +100,12 @@ export async function replayDeadLetters(deps: ReplayDeps, args: CommandArgs<"rep
     }
   } finally {
     // Whatever happened, what we did not replay goes back at once.
-    await puller.nack([...held.values()]).catch(() => {});
+    await puller.nack([...held.values()]).catch((error: unknown) =>
+      ctx.logger.warn(
+        { event: "DeadLettersNotHandedBack", stage: "replay", code: "nack_failed", retryable: true, count: held.size, err: error },
+        `could not hand back held dead letters; they return after ${HOLD_SECONDS} s`,
+      ),
+    );
     await puller.close().catch(() => {});
   }
 

@@ -95,7 +95,7 @@ export async function createHarness(simulator: StartSimulatorOptions = {}): Prom
           await fillChatNames(rest.es ?? es, indices.messages, updates);
         },
         ...rest,
-        settings: { ...DEFAULT_COMMAND_SETTINGS, heartbeatMs: 500, staleAfterMs: 3_000, warmUpDelayMs: 0, ...settings },
+        settings: { ...DEFAULT_COMMAND_SETTINGS, heartbeatMs: 500, staleAfterMs: 3_000, warmUpDelayMs: 0, replayIdleMs: 2_000, ...settings },
       };
     },
     newPubSub() {
