@@ -145,6 +145,8 @@ async function countCachedChats(deps: BackfillDeps): Promise<number | undefined>
 
 /** Messages in scope still without a name after the backfill (their chats have no cached name). */
 async function countUnresolved(deps: BackfillDeps, args: CommandArgs<"backfill-chat-names">): Promise<number> {
+  // Counts are near-real-time: make this run's own updates visible first (once per run).
+  await deps.es.indices.refresh({ index: deps.messagesIndex });
   const response = await deps.es.count({
     index: deps.messagesIndex,
     query: {

@@ -155,7 +155,7 @@ export async function seedMessages(es: ElasticsearchClient, index: string, messa
 export async function seedCache(es: ElasticsearchClient, index: string, chats: Array<{ chatId: string; chatName: string }>): Promise<void> {
   const now = new Date().toISOString();
   const operations = chats.flatMap((c) => [
-    { index: { _index: index, _id: c.chatId, version: 1, version_type: "external" } },
+    { index: { _index: index, _id: c.chatId, version: 1, version_type: "external_gte" } },
     { chat_id: c.chatId, chat_name: c.chatName, source: "api", "@timestamp": now, updated_at: now },
   ]);
   const response = await es.bulk({ operations, refresh: "wait_for" });
