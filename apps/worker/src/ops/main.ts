@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+/**
+ * The ops CLI (design §5): `npm run ops -- <command> [args] [--wait]`, `status <id>`, `list`.
+ * Validates args with the command contract, publishes to the commands topic, and with `--wait`
+ * follows the run record with a progress bar, then prints its stats. The exit code says how it
+ * ended (see `usage.ts`), so scripts and cron jobs can rely on it.
+ */
+import { hostname } from "node:os";
+import { ConfigError, loadConfig, loadDotEnv } from "@periskope-pipeline/config";
+import { newCommand, type CommandMessage } from "@periskope-pipeline/contracts";
+import { createElasticsearchClient, elasticsearchOptionsFromEnv } from "@periskope-pipeline/elasticsearch";
+import { createPubSub } from "@periskope-pipeline/pubsub";
+import { publishCommand, type StoredRun } from "../commands/index.ts";
+import { TERMINAL_STATUSES } from "../commands/run-record.ts";
+import { UsageError, parseCliArgs, type CliAction } from "./cli-args.ts";
+import { opsConfigSchema, type OpsConfig } from "./ops-config.ts";
+import { ProgressView } from "./progress-view.ts";
+import { runList, runSummary } from "./render.ts";
+import { RunReader } from "./run-reader.ts";
+import { USAGE } from "./usage.ts";
+import { waitForRun } from "./wait-for-run.ts";
+
+const EXIT = { ok: 0, failed: 1, usage: 2, timeout: 3, notFound: 4, unreachable: 5, interrupted: 130 } as const;
+
+async function main(argv: readonly string[]): Promise<number> {
+  let action: CliAction;
+  try {
+    action = parseCliArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`error: ${error.message}\n(npm run ops -- help for usage)\n`);
+    return EXIT.usage;
+  }
+  if (action.kind === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+
+  loadDotEnv();
+  let config: OpsConfig;
+  try {
+    config = loadConfig(opsConfigSchema, process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`error: invalid settings:\n${error.message}\n`);
+    return EXIT.usage;
+  }
+  const es = createElasticsearchClient({ ...elasticsearchOptionsFromEnv(config), maxRetries: 1 });
+  const reader = new RunReader(es, config.ELASTICSEARCH_COMMANDS_INDEX);
+  try {
+    switch (action.kind) {
+      case "list": {
+        const runs = await reader.recent(action.limit);
+        process.stdout.write(`${action.json ? JSON.stringify(runs, null, 2) : runList(runs)}\n`);
+        return EXIT.ok;
+      }
+      case "status": {
+        const run = await reader.get(action.commandId);
+        if (!run && !action.wait) {
+          process.stderr.write(`no run recorded for ${action.commandId}: unknown, or not picked up by a worker yet\n`);
+          return EXIT.notFound;
+        }
+        if (run && (!action.wait || TERMINAL_STATUSES.has(run.status))) return report(run, action.json);
+        return await follow(reader, action.commandId, action.timeoutSeconds, action.json);
+      }
+      case "publish": {
+        const command = newCommand(action.request, `ops-cli@${hostname()}`);
+        await publish(config, command);
+        if (action.json && !action.wait) process.stdout.write(`${JSON.stringify({ command_id: command.command_id, type: command.type })}\n`);
+        else process.stdout.write(`published ${command.type}: command_id ${command.command_id}\n`);
+        if (!action.wait) return EXIT.ok;
+        return await follow(reader, command.command_id, action.timeoutSeconds, action.json);
+      }
+    }
+  } catch (error) {
+    process.stderr.write(`error: ${describeInfraError(error)}\n`);
+    return EXIT.unreachable;
+  } finally {
+    await es.close();
+  }
+}
+
+/** Publishes with a client of its own, closed at once: waiting needs only Elasticsearch. */
+async function publish(config: OpsConfig, command: CommandMessage): Promise<void> {
+  const pubsub = createPubSub({ projectId: config.PUBSUB_PROJECT_ID, emulatorHost: config.PUBSUB_EMULATOR_HOST });
+  try {
+    await publishCommand(pubsub, config.PUBSUB_COMMANDS_TOPIC, command);
+  } finally {
+    await pubsub.close();
+  }
+}
+
+async function follow(reader: RunReader, commandId: string, timeoutSeconds: number, json: boolean): Promise<number> {
+  const view = json ? undefined : new ProgressView();
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.once("SIGINT", onSigint);
+  try {
+    const result = await waitForRun(reader, commandId, {
+      timeoutMs: timeoutSeconds * 1000,
+      signal: interrupt.signal,
+      onUpdate: (run) => view?.update(run),
+      onUnclaimed: () => process.stderr.write(`no worker has picked up ${commandId} yet; is a worker running? (still waiting)\n`),
+    });
+    view?.stop();
+    if (result.ended) return report(result.run, json);
+    const state = result.run ? `still ${result.run.status}` : "not picked up";
+    const why = result.reason === "timeout" ? `after ${timeoutSeconds} s` : "when interrupted";
+    process.stderr.write(`${commandId} ${state} ${why}; the run goes on. Check later: npm run ops -- status ${commandId}\n`);
+    return result.reason === "timeout" ? EXIT.timeout : EXIT.interrupted;
+  } finally {
+    view?.stop();
+    process.removeListener("SIGINT", onSigint);
+  }
+}
+
+function report(run: StoredRun, json: boolean): number {
+  process.stdout.write(`${json ? JSON.stringify(run, null, 2) : runSummary(run)}\n`);
+  if (run.status === "failed") {
+    process.stderr.write(`${run.type} failed: ${run.error?.code ?? "unknown"}: ${run.error?.message ?? "no reason recorded"}\n`);
+    return EXIT.failed;
+  }
+  return EXIT.ok;
+}
+
+function describeInfraError(error: unknown): string {
+  const name = (error as { name?: string } | null)?.name ?? "";
+  const message = error instanceof Error ? error.message : String(error);
+  if (/Connection|Timeout|NoLiving/.test(name)) return `cannot reach Elasticsearch: ${message}`;
+  if (typeof (error as { code?: unknown } | null)?.code === "number") return `Pub/Sub: ${message}`;
+  return message;
+}
+
+process.exitCode = await main(process.argv.slice(2));
