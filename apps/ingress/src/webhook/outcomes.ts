@@ -17,6 +17,7 @@ export type RejectionCode =
   | "signature_missing"
   | "signature_malformed"
   | "signature_mismatch"
+  | "body_unreadable"
   | "invalid_encoding"
   | EnvelopeErrorCode;
 
@@ -38,6 +39,7 @@ const MESSAGES: Record<Exclude<OutcomeCode, "accepted">, string> = {
   signature_missing: "x-periskope-signature header is required",
   signature_malformed: "x-periskope-signature must be 64 hex characters (HMAC-SHA256)",
   signature_mismatch: "x-periskope-signature does not match the body",
+  body_unreadable: "request body could not be read completely",
   invalid_encoding: "body is not valid UTF-8",
   invalid_json: "body is not valid JSON",
   not_an_object: "body must be a JSON object",
@@ -56,6 +58,7 @@ const STATUS: Record<Exclude<OutcomeCode, "accepted">, Outcome["status"]> = {
   signature_missing: 401,
   signature_malformed: 401,
   signature_mismatch: 401,
+  body_unreadable: 400,
   invalid_encoding: 400,
   invalid_json: 400,
   not_an_object: 400,
@@ -68,7 +71,7 @@ const STATUS: Record<Exclude<OutcomeCode, "accepted">, Outcome["status"]> = {
   shutting_down: 503,
 };
 
-/** Index order is the wire format between threads: append only. */
+/** Index order is the wire format between threads (both sides load this same module). */
 export const OUTCOME_CODES: readonly OutcomeCode[] = ["accepted", ...(Object.keys(MESSAGES) as Exclude<OutcomeCode, "accepted">[])];
 
 const ACCEPTED: Outcome = { code: "accepted", status: 200, body: '{"status":"accepted"}' };

@@ -1,0 +1,118 @@
+/**
+ * The ingress's Prometheus metrics, declared on a given registry (so a dashboard check can list
+ * them without starting a server). Label sets are fixed and small: routes are patterns, reasons and
+ * event types come from closed lists. Counters on the webhook path are pre-bound per label value so
+ * a request costs an array lookup and an increment, not a label hash.
+ *
+ * @example
+ * const registry = createMetricsRegistry("ingress");
+ * const metrics = createIngressMetrics(registry);
+ * metrics.watchInFlight(() => intake.inFlight);
+ */
+import { Counter, Gauge, Histogram, LATENCY_BUCKETS_SECONDS, type Registry } from "@periskope-pipeline/observability";
+import type { PublishError } from "./publishing/event-publisher.ts";
+import { WEBHOOK_ROUTE } from "./routes.ts";
+import { EVENT_TYPE_LABELS } from "./webhook/event-type-label.ts";
+import { OUTCOME_CODES, type Outcome } from "./webhook/outcomes.ts";
+
+const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000];
+
+export interface IngressMetrics {
+  /** A webhook answered: counts the request and, unless accepted, the rejection reason. */
+  webhookAnswered(outcome: Outcome): void;
+  /** Any other route answered. */
+  requestAnswered(route: string, status: number): void;
+  eventAdmitted(eventTypeLabel: number): void;
+  publishSettled(messages: number, seconds: number, error: PublishError | null): void;
+  commandPublished(type: string): void;
+  /** Where the in-flight gauge reads its value at scrape time. */
+  watchInFlight(read: () => number): void;
+}
+
+export function createIngressMetrics(registry: Registry): IngressMetrics {
+  const requests = new Counter({
+    name: "ingress_http_requests_total",
+    help: "HTTP requests answered, by route pattern and status code",
+    labelNames: ["route", "status"] as const,
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: "ingress_webhooks_rejected_total",
+    help: "Webhooks not accepted, by reason (4xx: the request; 503: the queue)",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
+  const events = new Counter({
+    name: "ingress_events_received_total",
+    help: "Webhooks that passed every check, by event type (undocumented types count as other)",
+    labelNames: ["event_type"] as const,
+    registers: [registry],
+  });
+  const publishDuration = new Histogram({
+    name: "ingress_publish_duration_seconds",
+    help: "Pub/Sub Publish request latency, retries included",
+    buckets: LATENCY_BUCKETS_SECONDS,
+    registers: [registry],
+  });
+  const batchSize = new Histogram({
+    name: "ingress_publish_batch_messages",
+    help: "Messages per Pub/Sub Publish request",
+    buckets: BATCH_SIZE_BUCKETS,
+    registers: [registry],
+  });
+  const publishFailures = new Counter({
+    name: "ingress_publish_failures_total",
+    help: "Messages whose publish failed, by error code",
+    labelNames: ["code"] as const,
+    registers: [registry],
+  });
+  const commands = new Counter({
+    name: "ingress_commands_published_total",
+    help: "Ops commands published, by type",
+    labelNames: ["type"] as const,
+    registers: [registry],
+  });
+  let readInFlight: () => number = () => 0;
+  new Gauge({
+    name: "ingress_publishes_in_flight",
+    help: "Webhooks accepted for publishing and not yet acknowledged by Pub/Sub",
+    registers: [registry],
+    collect() {
+      this.set(readInFlight());
+    },
+  });
+
+  const webhookRequests = new Map(OUTCOME_CODES.map((code) => [code, new Map<number, Counter.Internal>()]));
+  const rejectedBy = new Map(OUTCOME_CODES.map((code) => [code, rejected.labels(code)]));
+  const eventsBy = EVENT_TYPE_LABELS.map((label) => events.labels(label));
+
+  return {
+    webhookAnswered(outcome) {
+      const byStatus = webhookRequests.get(outcome.code) as Map<number, Counter.Internal>;
+      let child = byStatus.get(outcome.status);
+      if (child === undefined) {
+        child = requests.labels(WEBHOOK_ROUTE, String(outcome.status));
+        byStatus.set(outcome.status, child);
+      }
+      child.inc();
+      if (outcome.code !== "accepted") rejectedBy.get(outcome.code)?.inc();
+    },
+    requestAnswered(route, status) {
+      requests.labels(route, String(status)).inc();
+    },
+    eventAdmitted(label) {
+      eventsBy[label]?.inc();
+    },
+    publishSettled(messages, seconds, error) {
+      publishDuration.observe(seconds);
+      batchSize.observe(messages);
+      if (error) publishFailures.labels(error.code).inc(messages);
+    },
+    commandPublished(type) {
+      commands.labels(type).inc();
+    },
+    watchInFlight(read) {
+      readInFlight = read;
+    },
+  };
+}
