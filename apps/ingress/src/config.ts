@@ -17,6 +17,7 @@ import {
   envLogLevel,
   envOptionalString,
   envSecret,
+  envString,
   loadConfig,
   pubsubSettings,
   type Env,
@@ -36,7 +37,9 @@ const {
 } = elasticsearchSettings;
 
 export const configSchema = z.object({
-  PORT: envInt(8080, { min: 1, max: 65_535 }),
+  PORT: envInt(8080, { min: 0, max: 65_535 }),
+  /** Listen address; all interfaces in containers (Cloud Run), 127.0.0.1 for local runs and tests. */
+  HOST: envString("0.0.0.0"),
   LOG_LEVEL: envLogLevel(),
 
   // Webhook intake
