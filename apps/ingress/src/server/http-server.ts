@@ -31,6 +31,8 @@ export function startHttpServer(fetch: (request: Request, env: unknown) => Respo
       requestTimeout: options.requestTimeoutMs,
       headersTimeout: Math.min(options.requestTimeoutMs, 20_000),
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      // Node enforces the two timeouts above on this sweep (default every 30 s).
+      connectionsCheckingInterval: Math.min(1_000, options.requestTimeoutMs),
     },
   }) as Server;
   return new Promise((resolve, reject) => {
