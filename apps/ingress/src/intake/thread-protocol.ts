@@ -1,0 +1,80 @@
+/**
+ * Messages between the HTTP thread and the publishing thread (`threaded-intake.ts` ↔
+ * `publishing-thread.ts`).
+ *
+ * Deliveries travel in batches, one `postMessage` per event-loop turn: the bodies packed into one
+ * transferred ArrayBuffer (no per-body clone), numbers in typed arrays, outcomes back as indexes
+ * into `OUTCOME_CODES`. Per request the HTTP thread pays a copy of its body and a few array writes.
+ */
+import type { IngressConfig } from "../config.ts";
+import type { PublishErrorCode } from "../publishing/event-publisher.ts";
+
+/** `eventTypes` value for deliveries that were not admitted. */
+export const NO_EVENT_TYPE = 255;
+
+export interface DeliveryBatch {
+  readonly kind: "deliveries";
+  /** Main-thread slot of each delivery, echoed back with its outcome. */
+  readonly slots: Int32Array;
+  readonly lengths: Int32Array;
+  /** Epoch ms of receipt. */
+  readonly receivedAt: Float64Array;
+  /** All bodies, back to back, in `slots` order. */
+  readonly bodies: ArrayBuffer;
+  readonly signatures: (string | null)[];
+  readonly requestIds: string[];
+}
+
+export interface CommandRequestMessage {
+  readonly kind: "command";
+  readonly id: number;
+  readonly data: Uint8Array;
+  readonly attributes: Record<string, string>;
+}
+
+export type ToThread = DeliveryBatch | CommandRequestMessage | { readonly kind: "probe"; readonly id: number } | { readonly kind: "close" };
+
+export interface ErrorReport {
+  readonly code: PublishErrorCode;
+  readonly message: string;
+}
+
+export interface OutcomeBatch {
+  readonly kind: "outcomes";
+  readonly slots: Int32Array;
+  readonly outcomes: Uint8Array;
+  /** Label index (`EVENT_TYPE_LABELS`) of admitted deliveries, else NO_EVENT_TYPE. */
+  readonly eventTypes: Uint8Array;
+}
+
+export type FromThread =
+  | { readonly kind: "ready" }
+  | { readonly kind: "startup-failed"; readonly message: string }
+  | OutcomeBatch
+  /** One Publish request of the events topic settled (for metrics and logs). */
+  | { readonly kind: "published"; readonly topic: string; readonly messages: number; readonly seconds: number; readonly error: ErrorReport | null }
+  | { readonly kind: "command-result"; readonly id: number; readonly messageId: string | null; readonly error: ErrorReport | null }
+  | { readonly kind: "probe-result"; readonly id: number; readonly error: ErrorReport | null }
+  | { readonly kind: "closed" };
+
+const THREAD_SETTINGS = [
+  "PERISKOPE_SIGNING_KEY",
+  "WEBHOOK_SIGNATURE_VERIFICATION",
+  "PUBSUB_PROJECT_ID",
+  "PUBSUB_EMULATOR_HOST",
+  "PUBSUB_EVENTS_TOPIC",
+  "PUBSUB_COMMANDS_TOPIC",
+  "PUBLISH_BATCH_MAX_MESSAGES",
+  "PUBLISH_BATCH_MAX_BYTES",
+  "PUBLISH_BATCH_MAX_DELAY_MS",
+  "PUBLISH_MAX_CONCURRENT_REQUESTS",
+  "PUBLISH_TIMEOUT_MS",
+] as const;
+
+/** What the thread needs to build its clients: plain data, cloned into the worker. */
+export type ThreadConfig = Pick<IngressConfig, (typeof THREAD_SETTINGS)[number]>;
+
+/** Only the settings the thread uses cross into it (no admin token, no Elasticsearch credentials). */
+export function threadConfigFrom(config: ThreadConfig): ThreadConfig {
+  return Object.fromEntries(THREAD_SETTINGS.map((name) => [name, config[name]])) as ThreadConfig;
+}
