@@ -114,7 +114,9 @@ async function run_(options: ExecutorOptions, handle: RunHandle, command: Comman
       logger: logger.child({ command_id: id, type: command.type }),
       save: (progress, checkpoint) => handle.save(progress, checkpoint),
     });
-    if (handle.signal.aborted) throw handle.signal.reason;
+    // A run that completed is recorded as succeeded even if the worker began stopping meanwhile;
+    // only a run this worker no longer owns is not.
+    if (handle.signal.reason instanceof LostOwnershipError) throw handle.signal.reason;
     await handle.succeed(stats);
     metrics.runs.inc({ type: command.type, outcome: "succeeded" });
     metrics.duration.observe({ type: command.type }, (performance.now() - started) / 1000);

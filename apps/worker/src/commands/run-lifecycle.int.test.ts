@@ -64,8 +64,11 @@ describe("run lifecycle", () => {
     const command = refreshCommand();
     // The dead worker had finished phone 0 up to offset 1000 (two pages, 1000 new chats).
     const checkpoint = {
-      phones: { [p0]: { offset: 1_000, done: false }, [p1]: { offset: 0, done: false } },
-      counters: { total_chats: 1_000, newly_cached: 1_000, already_cached: 0, renamed: 0, unnamed: 0, pages: 2, api_calls: 2 },
+      phones: {
+        [p0]: { offset: 1_000, done: false, counts: { total_chats: 1_000, newly_cached: 1_000, already_cached: 0, renamed: 0, unnamed: 0, pages: 2 } },
+        [p1]: { offset: 0, done: false, counts: { total_chats: 0, newly_cached: 0, already_cached: 0, renamed: 0, unnamed: 0, pages: 0 } },
+      },
+      api_calls: 2,
       elapsed_ms: 700,
     };
     expect((await store.create(command.command_id, seededRun(command, { checkpoint }))).ok).toBe(true);
@@ -81,7 +84,7 @@ describe("run lifecycle", () => {
     expect(h.sim.stats().listChatsCalls).toEqual({ [p0]: 2, [p1]: 4 });
     // The dead worker never wrote the chats it counted, so the resumed run counts them in its
     // totals from the checkpoint, and finds the rest new.
-    expect(run.stats).toMatchObject({ total_chats: 3_000, newly_cached: 3_000, pages: 8, resumed: true });
+    expect(run.stats).toMatchObject({ total_chats: 3_000, newly_cached: 3_000, pages: 8, api_calls: 8, resumed: true });
   });
 
   it("watches a run that is alive on another worker instead of running it again", async () => {
@@ -139,6 +142,10 @@ describe("run lifecycle", () => {
     const after = await store.get<StoredRun>(command.command_id);
     expect(after?.doc).toMatchObject({ status: "running", worker_id: "new-owner", attempt: 2 });
     expect(after?.version).toEqual(written.version);
+
+    // End the run as its new owner would, so the old owner's nacked delivery is not watched into
+    // the next test.
+    await store.replace(command.command_id, { ...takenOver, status: "succeeded", finished_at: new Date().toISOString() }, written.version);
   });
 
   it("releases its run when the worker stops, and the next worker resumes it", async () => {
@@ -158,6 +165,8 @@ describe("run lifecycle", () => {
     await startRunner("next");
     const run = await h.waitForRun(command.command_id);
     expect(run).toMatchObject({ status: "succeeded", worker_id: "next", attempt: 2 });
-    expect(run.stats).toMatchObject({ total_chats: 3_000, resumed: true });
+    // Each phone resumed at its checkpoint: no page counted twice, no chat missed.
+    expect(run.stats).toMatchObject({ total_chats: 3_000, pages: 8, resumed: true });
+    expect(Number(run.stats?.newly_cached) + Number(run.stats?.already_cached)).toBe(3_000);
   });
 });

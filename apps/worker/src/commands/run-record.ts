@@ -11,6 +11,10 @@ import type { CommandMessage, CommandRun, CommandStatus, CommandType } from "@pe
 
 export const RUN_KIND = "run";
 
+/**
+ * `stats` and `progress` are dynamically mapped objects shared by every command type, so a field
+ * name keeps one type across commands (warm-up's `skipped` is a boolean: replay says `not_matching`).
+ */
 export type Stats = Record<string, number | string | boolean>;
 export type Progress = Record<string, number | string>;
 export type Checkpoint = Record<string, unknown>;

@@ -6,7 +6,8 @@
  * the `warm-up` lease (see `lease.ts`) and publishes a `warm-up` command holding it, so N replicas
  * starting together publish one command, and that command runs like any other: on one worker,
  * recorded, resumable if its worker dies. The command re-checks the lease (idempotent for its own
- * id), so a `warm-up` published by hand within the interval is recorded as skipped.
+ * id), so a `warm-up` published by hand within the interval is recorded as skipped. A warm-up
+ * that fails gives the lease back.
  */
 import { newCommand, type CommandMessage } from "@periskope-pipeline/contracts";
 import type { Logger } from "@periskope-pipeline/observability";
@@ -30,7 +31,14 @@ export async function warmUp(deps: WarmUpDeps, ctx: RunContext): Promise<Stats> 
     const { holder, acquired_at, expires_at } = lease.lease;
     return { skipped: true, reason: `warm-up ${holder} started at ${acquired_at}; the next one may run after ${expires_at}` };
   }
-  return { ...(await deps.refresh(ctx)), skipped: false };
+  try {
+    return { ...(await deps.refresh(ctx)), skipped: false };
+  } catch (error) {
+    // A warm-up that failed did not warm anything: let the next worker start try again rather
+    // than leave the cache cold for a whole interval. (A takeover re-acquires: same holder.)
+    if (!ctx.signal.aborted) await releaseLease(deps.store, WARM_UP_LEASE, lease.version).catch(() => {});
+    throw error;
+  }
 }
 
 export interface WarmUpSchedulerOptions {

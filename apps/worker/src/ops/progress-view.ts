@@ -76,7 +76,7 @@ function measure(run: StoredRun): Measure {
     case "replay-dead-letters": {
       const limit = typeof run.args?.limit === "number" ? run.args.limit : undefined;
       const dry = run.args?.dry_run === true;
-      return { done: dry ? n("would_move") : n("moved"), total: limit, unit: dry ? "would move" : "moved", detail: `${fmt(n("pulled"))} pulled, ${fmt(n("skipped"))} skipped` };
+      return { done: dry ? n("would_move") : n("moved"), total: limit, unit: dry ? "would move" : "moved", detail: `${fmt(n("pulled"))} pulled, ${fmt(n("not_matching"))} not matching` };
     }
     default:
       return { done: n("total_chats"), total: expected, unit: "chats", detail: `${n("pages")} pages, ${fmt(n("newly_cached"))} new, ${fmt(n("renamed"))} renamed` };

@@ -53,7 +53,7 @@ function headline(run: StoredRun): string {
     case "backfill-chat-names":
       return pick("chats", "messages_updated");
     case "replay-dead-letters":
-      return pick("moved", "would_move", "skipped");
+      return pick("moved", "would_move", "not_matching");
     default:
       return "";
   }

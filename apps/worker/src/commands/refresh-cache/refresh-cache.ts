@@ -20,7 +20,7 @@ import type { Stats } from "../run-record.ts";
 import { cachedNames, writeChatNames } from "./cache-names.ts";
 import { chatPages, type FetchedPage } from "./chat-pages.ts";
 import { classifyChat, toListedChat, type ListedChat } from "./listed-chat.ts";
-import { readCheckpoint, refreshProgress, zeroCounters, type PhoneCursor, type RefreshCounters } from "./refresh-counters.ts";
+import { readCheckpoint, refreshProgress, refreshStats, sumCounts, zeroCounts, type ChatCounts, type PhoneCursor } from "./refresh-counters.ts";
 
 export interface RefreshCacheDeps {
   es: ElasticsearchClient;
@@ -44,14 +44,19 @@ export async function refreshCache(deps: RefreshCacheDeps, args: RefreshCacheArg
   if (!deps.periskope) throw new CommandError("periskope_not_configured", "PERISKOPE_API_KEY is not set: refresh-cache needs the Periskope API");
 
   const resumed = readCheckpoint(ctx.checkpoint);
-  const counters: RefreshCounters = resumed?.counters ?? zeroCounters();
   const cursors: Record<string, PhoneCursor> = {};
-  for (const phone of phones) cursors[phone] = resumed?.phones[phone] ?? { offset: 0, done: false };
+  /** Per phone, counts of every page handled so far, checkpointed or not (what was written). */
+  const live: Record<string, ChatCounts> = {};
+  for (const phone of phones) {
+    cursors[phone] = resumed?.phones[phone] ?? { offset: 0, done: false, counts: zeroCounts() };
+    live[phone] = { ...(cursors[phone] as PhoneCursor).counts };
+  }
+  const api = { calls: resumed?.api_calls ?? 0 };
   const previousElapsed = resumed?.elapsed_ms ?? 0;
   const expected = await expectedChats(deps, args);
   const seen = new Set<string>();
-  const client = deps.periskope({ onAttempt: () => void counters.api_calls++ });
-  const state = { counters, cursors, seen, dryRun, expected };
+  const client = deps.periskope({ onAttempt: () => void api.calls++ });
+  const totals = () => sumCounts(Object.values(live));
 
   // The first failure stops the other phones' reads; writes already in flight finish, so the counts
   // stay true. The run then fails with those counts.
@@ -63,14 +68,29 @@ export async function refreshCache(deps: RefreshCacheDeps, args: RefreshCacheArg
       .filter((phone) => !cursors[phone]?.done)
       .map((phone) =>
         limit(async () => {
+          const counts = live[phone] as ChatCounts;
+          // A page's checkpoint is saved only once its names are filled into messages too, and
+          // that fill runs while the next page is compared and written (it waits on Elasticsearch
+          // searches, the next page on the API and bulk writes).
+          let filling: { page: FetchedPage; counts: ChatCounts; done: Promise<void> } | undefined;
+          const checkpoint = async () => {
+            if (!filling) return;
+            await filling.done;
+            cursors[phone] = { offset: filling.page.nextOffset, done: filling.page.last, counts: filling.counts };
+            filling = undefined;
+            const elapsed_ms = previousElapsed + Date.now() - started;
+            await ctx.save(refreshProgress(totals(), api.calls, cursors, expected), { phones: cursors, api_calls: api.calls, elapsed_ms });
+          };
           try {
             for await (const fetched of chatPages(client, { phone, offset: cursors[phone]?.offset ?? 0, limit: deps.pageSize, chatType: args.chat_type, signal })) {
-              await storePage(deps, fetched, state);
-              cursors[phone] = { offset: fetched.nextOffset, done: fetched.last };
-              const elapsed_ms = previousElapsed + Date.now() - started;
-              await ctx.save(refreshProgress(counters, cursors, expected), { phones: cursors, counters, elapsed_ms });
+              const written = await storePage(deps, fetched, { counts, seen, dryRun });
+              await checkpoint();
+              const done = fillMessages(deps, written);
+              done.catch(() => {}); // awaited by the next checkpoint; never left unhandled
+              filling = { page: fetched, counts: { ...counts }, done };
               if (signal.aborted) throw signal.reason;
             }
+            await checkpoint();
           } catch (error) {
             // The first failure is the run's reason; the others are its echoes (aborted reads).
             if (!stop.signal.aborted) stop.abort(error);
@@ -80,19 +100,21 @@ export async function refreshCache(deps: RefreshCacheDeps, args: RefreshCacheArg
       ),
   );
 
-  const stats: Stats = { ...counters, duration_ms: previousElapsed + Date.now() - started, dry_run: dryRun, ...(resumed ? { resumed: true } : {}) };
+  const stats: Stats = { ...refreshStats(totals(), api.calls, previousElapsed + Date.now() - started, dryRun), ...(resumed ? { resumed: true } : {}) };
   if (results.some((r) => r.status === "rejected")) throw asRunFailure(stop.signal.reason, { ...stats, complete: false }, dryRun);
   return stats;
 }
 
 interface PageState {
-  counters: RefreshCounters;
+  /** The phone's running counts, moved only once a page's writes are done. */
+  counts: ChatCounts;
   seen: Set<string>;
   dryRun: boolean;
 }
 
-async function storePage(deps: RefreshCacheDeps, fetched: FetchedPage, state: PageState): Promise<void> {
-  const { counters, seen } = state;
+/** Compares a page with the cache and writes what changed; returns the chats written (new or renamed). */
+async function storePage(deps: RefreshCacheDeps, fetched: FetchedPage, state: PageState): Promise<ListedChat[]> {
+  const { counts, seen } = state;
   const fresh: ListedChat[] = [];
   for (const chat of fetched.page.chats) {
     if (seen.has(chat.chat_id)) continue;
@@ -113,31 +135,31 @@ async function storePage(deps: RefreshCacheDeps, fetched: FetchedPage, state: Pa
     }
   }
 
-  let written = changed;
-  let superseded = 0;
   if (!state.dryRun && changed.length > 0) {
     const outcome = await writeChatNames(deps.es, deps.cacheIndex, changed);
-    written = outcome.written;
-    superseded = outcome.superseded.length;
-    countPage(counters, fresh.length - named.length, same + superseded, written, renamedIds);
+    const written = outcome.written;
+    // Superseded: the cache already holds a newer name (a webhook won the race): already cached.
+    countPage(counts, fresh.length - named.length, same + outcome.superseded.length, written, renamedIds);
+    counts.pages++;
     if (outcome.failed.length > 0) {
       const first = outcome.failed[0];
       throw new CommandError("cache_write_failed", `${outcome.failed.length} chat name(s) of a page at offset ${fetched.offset} for phone ${fetched.phone} could not be written (first: ${first?.chat.chatId}: ${first?.reason})`);
     }
-    await fillMessages(deps, written);
-  } else {
-    countPage(counters, fresh.length - named.length, same, changed, renamedIds);
+    return written;
   }
-  counters.pages++;
+  // Nothing changed, or a dry run: counted as if written, and nothing to fill.
+  countPage(counts, fresh.length - named.length, same, changed, renamedIds);
+  counts.pages++;
+  return [];
 }
 
-function countPage(counters: RefreshCounters, unnamed: number, alreadySame: number, written: readonly ListedChat[], renamedIds: ReadonlySet<string>): void {
+function countPage(counts: ChatCounts, unnamed: number, alreadySame: number, written: readonly ListedChat[], renamedIds: ReadonlySet<string>): void {
   const renamed = written.filter((c) => renamedIds.has(c.chatId)).length;
-  counters.total_chats += unnamed + alreadySame + written.length;
-  counters.unnamed += unnamed;
-  counters.newly_cached += written.length - renamed;
-  counters.renamed += renamed;
-  counters.already_cached += alreadySame + renamed;
+  counts.total_chats += unnamed + alreadySame + written.length;
+  counts.unnamed += unnamed;
+  counts.newly_cached += written.length - renamed;
+  counts.renamed += renamed;
+  counts.already_cached += alreadySame + renamed;
 }
 
 async function fillMessages(deps: RefreshCacheDeps, written: readonly ListedChat[]): Promise<void> {

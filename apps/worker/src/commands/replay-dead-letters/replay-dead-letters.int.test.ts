@@ -80,7 +80,7 @@ describe("replay-dead-letters", () => {
 
     // A dry run counts and consumes nothing.
     const dry = await replay({ dry_run: true, event_type: "message.updated" });
-    expect(dry.stats).toMatchObject({ would_move: UPDATED, skipped: CREATED, moved: 0, dry_run: true });
+    expect(dry.stats).toMatchObject({ would_move: UPDATED, not_matching: CREATED, moved: 0, dry_run: true });
 
     // Fix the mapping: recreate the index from the template.
     await h.es.indices.delete({ index: h.indices.messages });

@@ -43,8 +43,11 @@ interface Counters {
   moved: number;
   /** Dry run: messages that would be moved. */
   would_move: number;
-  /** Left in place because their event type did not match. */
-  skipped: number;
+  /**
+   * Left in place because their event type did not match. (Not `skipped`: stats fields share one
+   * dynamic mapping across command types, and warm-up's `skipped` is a boolean.)
+   */
+  not_matching: number;
   publish_failed: number;
 }
 
@@ -52,7 +55,7 @@ export async function replayDeadLetters(deps: ReplayDeps, args: CommandArgs<"rep
   const started = Date.now();
   const dryRun = args.dry_run ?? false;
   // A dry run starts over: what the previous attempt held comes back to the subscription anyway.
-  const counters: Counters = { pulled: 0, moved: 0, would_move: 0, skipped: 0, publish_failed: 0, ...(dryRun ? {} : previousCounters(ctx)) };
+  const counters: Counters = { pulled: 0, moved: 0, would_move: 0, not_matching: 0, publish_failed: 0, ...(dryRun ? {} : previousCounters(ctx)) };
   const limit = args.limit ?? Number.POSITIVE_INFINITY;
   const puller = await DeadLetterPuller.open(deps.pubsub, deps.deadLetterSubscription);
   const topic = deps.pubsub.topic(deps.eventsTopic);
@@ -87,7 +90,7 @@ export async function replayDeadLetters(deps: ReplayDeps, args: CommandArgs<"rep
         }
         counters.pulled++;
         if (args.event_type !== undefined && eventTypeOf(message.attributes, message.data) !== args.event_type) {
-          counters.skipped++;
+          counters.not_matching++;
           held.set(message.messageId, message.ackId);
         } else if (dryRun) {
           counters.would_move++;
