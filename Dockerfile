@@ -90,10 +90,7 @@ FROM base AS simulator-deps
 COPY package.json package-lock.json ./
 COPY packages/testkit/package.json packages/testkit/
 COPY packages/contracts/package.json packages/contracts/
-COPY packages/elasticsearch/package.json packages/elasticsearch/
 COPY packages/local-stack/package.json packages/local-stack/
-COPY packages/periskope/package.json packages/periskope/
-COPY packages/pubsub/package.json packages/pubsub/
 RUN npm ci --omit=dev --ignore-scripts
 
 FROM base AS simulator
@@ -101,10 +98,7 @@ LABEL org.opencontainers.image.title="periskope-pipeline-simulator" \
       org.opencontainers.image.description="Periskope API simulator for local stacks and tests (never deploy)"
 COPY --from=simulator-deps /app ./
 COPY packages/contracts/src packages/contracts/src
-COPY packages/elasticsearch/src packages/elasticsearch/src
 COPY packages/local-stack/src packages/local-stack/src
-COPY packages/periskope/src packages/periskope/src
-COPY packages/pubsub/src packages/pubsub/src
 COPY packages/testkit/src packages/testkit/src
 # In a container the simulator must listen on every interface to be reachable from the other services.
 ENV SIMULATOR_PORT=4010 \

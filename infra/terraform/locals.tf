@@ -27,29 +27,35 @@ locals {
 
   # Plain settings both apps share.
   common_env = {
-    LOG_LEVEL                       = var.log_level
-    ELASTICSEARCH_URL               = var.elasticsearch_url
+    LOG_LEVEL         = var.log_level
+    ELASTICSEARCH_URL = var.elasticsearch_url
+    PUBSUB_PROJECT_ID = var.project_id
+  }
+
+  # The ingress publishes events and commands and reads command runs; nothing else.
+  # Cloud Run sets PORT itself (from the container port); setting it is an error there.
+  ingress_only_env = {
+    PUBSUB_EVENTS_TOPIC          = google_pubsub_topic.events.name
+    PUBSUB_COMMANDS_TOPIC        = google_pubsub_topic.commands.name
+    ELASTICSEARCH_COMMANDS_INDEX = "pipeline_commands"
+  }
+  ingress_env = merge(local.common_env, local.ingress_only_env)
+
+  worker_only_env = {
+    WORKER_METRICS_PORT             = "9464"
     ELASTICSEARCH_INDEX             = "whatsapp_messages"
     ELASTICSEARCH_CACHE_INDEX       = "whatsapp_chat_names"
     ELASTICSEARCH_EVENTS_INDEX      = "whatsapp_events"
     ELASTICSEARCH_COMMANDS_INDEX    = "pipeline_commands"
-    PUBSUB_PROJECT_ID               = var.project_id
     PUBSUB_EVENTS_TOPIC             = google_pubsub_topic.events.name
     PUBSUB_EVENTS_SUBSCRIPTION      = google_pubsub_subscription.events.name
     PUBSUB_COMMANDS_TOPIC           = google_pubsub_topic.commands.name
     PUBSUB_COMMANDS_SUBSCRIPTION    = google_pubsub_subscription.commands.name
     PUBSUB_DEAD_LETTER_TOPIC        = google_pubsub_topic.dead_letter.name
     PUBSUB_DEAD_LETTER_SUBSCRIPTION = google_pubsub_subscription.dead_letter.name
-  }
-
-  # Cloud Run sets PORT itself (from the container port); setting it is an error there.
-  ingress_env = local.common_env
-
-  worker_only_env = {
-    WORKER_METRICS_PORT = "9464"
-    PERISKOPE_API_URL   = var.periskope_api_url
-    PERISKOPE_PHONES    = join(",", var.periskope_phones)
-    CACHE_ON_STARTUP    = tostring(var.cache_on_startup)
+    PERISKOPE_API_URL               = var.periskope_api_url
+    PERISKOPE_PHONES                = join(",", var.periskope_phones)
+    CACHE_ON_STARTUP                = tostring(var.cache_on_startup)
   }
   worker_env = merge(local.common_env, local.worker_only_env)
 

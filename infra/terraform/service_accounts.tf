@@ -24,6 +24,13 @@ resource "google_pubsub_topic_iam_member" "ingress_publishes_commands" {
   member = "serviceAccount:${google_service_account.ingress.email}"
 }
 
+# Readiness (/readyz) asks Pub/Sub for the events topic (GetTopic), which publisher does not allow.
+resource "google_pubsub_topic_iam_member" "ingress_checks_events_topic" {
+  topic  = google_pubsub_topic.events.id
+  role   = "roles/pubsub.viewer"
+  member = "serviceAccount:${google_service_account.ingress.email}"
+}
+
 # --- worker: consumes events, commands and (for replay-dead-letters) the dead-letter subscription.
 resource "google_pubsub_subscription_iam_member" "worker_consumes_events" {
   subscription = google_pubsub_subscription.events.id

@@ -128,9 +128,11 @@ describe("infra/terraform", () => {
       const env = Object.fromEntries(deployment(app).env.map((e) => [e.name, e.value]));
       expect(env.PUBSUB_PROJECT_ID).toBe(PROJECT);
       expect(env.PUBSUB_EVENTS_TOPIC).toBe(names.eventsTopic);
-      expect(env.PUBSUB_EVENTS_SUBSCRIPTION).toBe(names.eventsSubscription);
       expect(env.PUBSUB_COMMANDS_TOPIC).toBe(names.commandsTopic);
-      expect(env.PUBSUB_DEAD_LETTER_TOPIC).toBe(names.deadLetterTopic);
+      if (app === "worker") {
+        expect(env.PUBSUB_EVENTS_SUBSCRIPTION).toBe(names.eventsSubscription);
+        expect(env.PUBSUB_DEAD_LETTER_TOPIC).toBe(names.deadLetterTopic);
+      }
       expect(env.ELASTICSEARCH_URL).toBe(TEST_INPUTS.elasticsearch_url);
     });
 
@@ -207,6 +209,8 @@ describe("infra/terraform", () => {
         // ingress: publish webhooks and ops commands
         ["roles/pubsub.publisher", ingress, topic(names.eventsTopic)],
         ["roles/pubsub.publisher", ingress, topic(names.commandsTopic)],
+        // ingress readiness: GetTopic on the events topic
+        ["roles/pubsub.viewer", ingress, topic(names.eventsTopic)],
         // worker: consume its three subscriptions; publish poison (dead letters), replays (events), warm-up (commands)
         ["roles/pubsub.subscriber", worker, subscription(names.eventsSubscription)],
         ["roles/pubsub.subscriber", worker, subscription(names.commandsSubscription)],
