@@ -36,8 +36,9 @@ export async function startIngressProcess(env: Record<string, string>): Promise<
       METADATA_SERVER_DETECTION: "none",
       HOST: "127.0.0.1",
       PORT: "0",
-      LOG_LEVEL: "info",
       ...env,
+      // The helper learns the address from the ServerListening line (info).
+      LOG_LEVEL: "info",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
