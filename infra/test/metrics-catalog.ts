@@ -28,7 +28,7 @@ export async function seriesCatalog(): Promise<SeriesCatalog> {
     create(registry);
     for (const metric of await registry.getMetricsAsJSON()) {
       const labels = [...(((registry.getSingleMetric(metric.name) as unknown as { labelNames?: string[] }) ?? {}).labelNames ?? []), ...SCRAPE_LABELS];
-      if (metric.type === "histogram") {
+      if (String(metric.type) === "histogram") {
         series.set(`${metric.name}_bucket`, [...labels, "le"]);
         series.set(`${metric.name}_sum`, labels);
         series.set(`${metric.name}_count`, labels);
