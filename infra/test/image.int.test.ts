@@ -70,9 +70,8 @@ describe("images assembled from the Dockerfile", () => {
       IMAGE_KEYS.map(async (key) => {
         const plan = imagePlan(DOCKERFILE, IMAGES[key].target);
         const root = mkdtempSync(`${tmpdir()}/periskope-image-${key}-`);
-        const files = assembleImage(plan, root);
+        images[key] = { plan, root, files: assembleImage(plan, root) };
         await runInstall(plan, root);
-        images[key] = { plan, root, files };
       }),
     );
   }, 180_000);
