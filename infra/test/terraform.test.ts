@@ -189,6 +189,13 @@ describe("infra/terraform", () => {
       }
     });
 
+    it("contains no literal that looks like a credential", () => {
+      const literals = JSON.stringify([...tf.resources.values(), tf.locals, tf.variables]);
+      for (const pattern of [/-----BEGIN [A-Z ]*PRIVATE KEY/, /AIza[0-9A-Za-z_-]{30,}/, /"[A-Za-z0-9+/_-]{40,}={0,2}"/, /ApiKey [A-Za-z0-9+/=]{10,}/]) {
+        expect(literals).not.toMatch(pattern);
+      }
+    });
+
     it("lets each service account read exactly the secrets its deployment mounts", () => {
       const accounts = { ingress: sa("periskope-ingress"), worker: sa("periskope-worker") };
       for (const app of ["ingress", "worker"] as const) {
