@@ -20,6 +20,7 @@ export function createHandlers(deps: CommandDeps, store: CommandsIndex): Command
   const refreshDeps = {
     es: deps.es,
     cacheIndex: deps.indices.chatNames,
+    messagesIndex: deps.indices.messages,
     periskope: deps.periskope,
     phones: deps.phones,
     pageSize: deps.settings.refreshPageSize,

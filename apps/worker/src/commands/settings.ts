@@ -19,8 +19,11 @@ export const commandEnvSettings = {
   COMMAND_HEARTBEAT_MS: envInt(5_000, { min: 100 }),
   /** A run whose heartbeat is older than this is presumed dead and may be taken over. */
   COMMAND_STALE_AFTER_MS: envInt(30_000, { min: 1_000 }),
-  /** Commands one worker runs at once (Pub/Sub flow control on the commands subscription). */
-  COMMAND_CONCURRENCY: envInt(1, { min: 1, max: 16 }),
+  /**
+   * Command deliveries one worker holds at once (Pub/Sub flow control): 2, so a delivery watching a
+   * run alive on another worker never keeps this one from running a different command.
+   */
+  COMMAND_CONCURRENCY: envInt(2, { min: 1, max: 16 }),
   /** Page size for `GET /chats`; the API rejects more than 2000 (reference §3). */
   REFRESH_PAGE_SIZE: envInt(2_000, { min: 1, max: 2_000 }),
   /** Phones `refresh-cache` pages at once (each phone's pages are sequential: offset paging). */
@@ -60,7 +63,7 @@ export const DEFAULT_COMMAND_SETTINGS: CommandSettings = {
   warmUpIntervalMs: 3_600_000,
   heartbeatMs: 5_000,
   staleAfterMs: 30_000,
-  concurrency: 1,
+  concurrency: 2,
   refreshPageSize: 2_000,
   refreshPhoneConcurrency: 2,
   backfillBatchSize: 1_000,

@@ -44,14 +44,15 @@ describe("refresh-cache", () => {
     const cached = ids.slice(0, CACHED).map((chatId, i) => ({ chatId, chatName: i < OLD_NAMES ? `Old name ${i}` : (h.sim.getChat(chatId)?.chat_name as string) }));
     await seedCache(h.es, h.indices.chatNames, cached);
     const renamed = cached.slice(0, OLD_NAMES);
-    await seedMessages(
-      h.es,
-      h.indices.messages,
-      renamed.flatMap((c, i) => [
+    // 50 chats not cached yet had messages indexed unresolved (the API was down back then).
+    const unresolved = ids.slice(CACHED, CACHED + 50);
+    await seedMessages(h.es, h.indices.messages, [
+      ...renamed.flatMap((c, i) => [
         { messageId: `m-${i}-a`, chatId: c.chatId, chatName: c.chatName },
         { messageId: `m-${i}-b`, chatId: c.chatId, chatName: c.chatName },
       ]),
-    );
+      ...unresolved.map((chatId, i) => ({ messageId: `u-${i}`, chatId, chatName: null })),
+    ]);
     h.sim.resetStats();
 
     const first = await run();
@@ -67,14 +68,15 @@ describe("refresh-cache", () => {
     const renamedChat = renamed[7]?.chatId as string;
     expect(await cachedName(renamedChat)).toBe(h.sim.getChat(renamedChat)?.chat_name);
 
+    // Messages of renamed chats carry the new name; those of newly cached chats got theirs.
     const messages = await h.es.search<{ chat_id: string; chat_name: string; chat_name_status: string }>({ index: h.indices.messages, size: 1_000 });
-    expect(messages.hits.hits).toHaveLength(2 * OLD_NAMES);
+    expect(messages.hits.hits).toHaveLength(2 * OLD_NAMES + 50);
     for (const hit of messages.hits.hits) {
       expect(hit._source?.chat_name).toBe(h.sim.getChat(hit._source?.chat_id as string)?.chat_name);
       expect(hit._source?.chat_name_status).toBe("resolved");
     }
-    // The worker heard about every new and renamed chat, and only those.
-    expect(new Set(h.chatNameUpdates.map((u) => u.chatId)).size).toBe(3_800 + 200);
+    // The worker was asked to fill exactly the new or renamed chats that have messages.
+    expect(new Set(h.chatNameUpdates.map((u) => u.chatId))).toEqual(new Set([...renamed.map((c) => c.chatId), ...unresolved]));
     expect(first.progress).toMatchObject({ phones_total: 2, phones_done: 2 });
   });
 

@@ -5,7 +5,7 @@
  *
  * Per page: dedupe by chat_id (offset paging over a list sorted by activity can repeat a chat, and a
  * group can be listed under two phones), compare with the cache, write the new and renamed names,
- * hand them to the worker so it fills `chat_name` on their messages, then checkpoint. Counts only
+ * hand those of chats with messages to the worker so it fills `chat_name` on them, then checkpoint. Counts only
  * move once a page's writes are done, so whatever stops the run, its record says exactly what was
  * written. Phones are paged concurrently; within a phone the next page is read ahead.
  */
@@ -19,12 +19,14 @@ import type { RunContext } from "../run-context.ts";
 import type { Stats } from "../run-record.ts";
 import { cachedNames, writeChatNames } from "./cache-names.ts";
 import { chatPages, type FetchedPage } from "./chat-pages.ts";
+import { chatsWithMessages } from "./chats-with-messages.ts";
 import { classifyChat, toListedChat, type ListedChat } from "./listed-chat.ts";
 import { readCheckpoint, refreshProgress, refreshStats, sumCounts, zeroCounts, type ChatCounts, type PhoneCursor } from "./refresh-counters.ts";
 
 export interface RefreshCacheDeps {
   es: ElasticsearchClient;
   cacheIndex: string;
+  messagesIndex: string;
   periskope: PeriskopeClientFactory | null;
   /** Default phones (`PERISKOPE_PHONES`) when the command names none. */
   phones: readonly string[];
@@ -162,9 +164,22 @@ function countPage(counts: ChatCounts, unnamed: number, alreadySame: number, wri
   counts.already_cached += alreadySame + renamed;
 }
 
+/**
+ * Hands the written names of chats that have messages to the worker, which fills them in. Chats
+ * without any message are left out: there is nothing to fill, and their first message finds the
+ * name in the cache index (this spares a cold refresh hundreds of fill searches).
+ */
 async function fillMessages(deps: RefreshCacheDeps, written: readonly ListedChat[]): Promise<void> {
   if (written.length === 0) return;
-  const updates: ChatNameUpdate[] = written.map((c) => ({
+  let withMessages: Set<string>;
+  try {
+    withMessages = await chatsWithMessages(deps.es, deps.messagesIndex, written.map((c) => c.chatId));
+  } catch (error) {
+    throw new CommandError("chat_name_fill_failed", `${written.length} name(s) were cached but their messages could not be checked (run backfill-chat-names to fill them): ${describeFailure(error).message}`, { cause: error });
+  }
+  const toFill = written.filter((c) => withMessages.has(c.chatId));
+  if (toFill.length === 0) return;
+  const updates: ChatNameUpdate[] = toFill.map((c) => ({
     chatId: c.chatId,
     chatName: c.chatName as string,
     ...(c.chatType !== undefined ? { chatType: c.chatType } : {}),
