@@ -53,7 +53,7 @@ export const configSchema = z.object({
   /** Run signature checks, validation and publishing on a worker thread (see intake/threaded-intake.ts). */
   INTAKE_THREAD: envBoolean(true),
   /** Old-generation heap limit of that thread, in MB: bounds its memory under load. */
-  INTAKE_THREAD_HEAP_MB: envInt(96, { min: 32, max: 4_096 }),
+  INTAKE_THREAD_HEAP_MB: envInt(128, { min: 32, max: 4_096 }),
 
   // Publishing (see publishing/pubsub-publisher.ts for how the batcher uses them)
   /** Most messages in one Publish request (Pub/Sub allows 1000). */

@@ -2,7 +2,7 @@
  * The ingress process: the only place that reads the environment, builds clients and handles
  * signals. Everything else receives what it needs (see app.ts).
  *
- *   npx node apps/ingress/src/main.ts      # settings: config.ts
+ *   npx node --max-semi-space-size=8 apps/ingress/src/main.ts   # settings: config.ts; flag: server/node-flags.ts
  */
 import { ConfigError, loadDotEnv, redactConfig } from "@periskope-pipeline/config";
 import { createElasticsearchClient, elasticsearchOptionsFromEnv } from "@periskope-pipeline/elasticsearch";
@@ -14,6 +14,7 @@ import { createIngressMetrics } from "./metrics.ts";
 import { ElasticsearchCommandRuns } from "./ops/command-runs.ts";
 import { startHttpServer } from "./server/http-server.ts";
 import { Lifecycle } from "./server/lifecycle.ts";
+import { missingNodeFlags } from "./server/node-flags.ts";
 import { shutdown } from "./server/shutdown.ts";
 
 function readConfig(): IngressConfig {
@@ -33,6 +34,10 @@ async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger({ service: "ingress", level: config.LOG_LEVEL });
   log.info({ event: "ConfigLoaded", stage: "boot", config: redactConfig(config) }, "configuration loaded");
+  const missingFlags = missingNodeFlags();
+  if (missingFlags.length > 0) {
+    log.warn({ event: "NodeFlagsMissing", stage: "boot", flags: missingFlags }, `start with \`node ${missingFlags.join(" ")} apps/ingress/src/main.ts\`: without it memory use grows well past what the ingress needs`);
+  }
   if (!config.WEBHOOK_SIGNATURE_VERIFICATION) {
     log.warn({ event: "SignatureCheckDisabled", stage: "boot" }, "WEBHOOK_SIGNATURE_VERIFICATION=false: webhooks are accepted without checking x-periskope-signature");
   }

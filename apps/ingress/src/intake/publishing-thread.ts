@@ -8,6 +8,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { createPubSub } from "@periskope-pipeline/pubsub";
 import { PublishError, type EventPublisher } from "../publishing/event-publisher.ts";
+import type { Settled } from "../publishing/publish-batcher.ts";
 import { createPubSubPublisher } from "../publishing/pubsub-publisher.ts";
 import { admitWebhook } from "../webhook/admit.ts";
 import { eventMessage } from "../webhook/event-message.ts";
@@ -23,6 +24,8 @@ const config = workerData as ThreadConfig;
 const send = (message: FromThread, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 const ACCEPTED = outcomeIndex("accepted");
+/** Publish tokens are `slot * TOKEN_SLOT + event-type label` (labels fit in a byte). */
+const TOKEN_SLOT = 256;
 
 /** Outcomes settled this turn, sent together at its end. */
 class ReplyBuffer {
@@ -86,6 +89,11 @@ async function start(): Promise<void> {
   const commands: EventPublisher = await createPubSubPublisher(pubsub, { topic: config.PUBSUB_COMMANDS_TOPIC, ...batch });
   const verify = config.WEBHOOK_SIGNATURE_VERIFICATION ? createSignatureVerifier(config.PERISKOPE_SIGNING_KEY) : null;
   const replies = new ReplyBuffer();
+  const settled: Settled = (token, error) => {
+    const slot = Math.floor(token / TOKEN_SLOT);
+    const eventType = token % TOKEN_SLOT;
+    replies.add(slot, error === null ? ACCEPTED : outcomeIndex(unavailableOutcome(error).code), eventType);
+  };
 
   const admitAndPublish = (batchMessage: DeliveryBatch) => {
     const bodies = Buffer.from(batchMessage.bodies);
@@ -100,12 +108,9 @@ async function start(): Promise<void> {
         replies.add(slot, outcomeIndex(admission.code), NO_EVENT_TYPE);
         continue;
       }
-      const eventType = eventTypeLabelIndex(admission.eventType);
       const message = eventMessage(body, admission.eventType, batchMessage.requestIds[i] as string, isoTime(batchMessage.receivedAt[i] as number));
-      events.publish(message).then(
-        () => replies.add(slot, ACCEPTED, eventType),
-        (error: unknown) => replies.add(slot, outcomeIndex(unavailableOutcome(error instanceof PublishError ? error : new PublishError("unavailable", String(error))).code), eventType),
-      );
+      // The token carries slot and event-type label, so one shared callback serves every message.
+      events.enqueue(message, slot * TOKEN_SLOT + eventTypeLabelIndex(admission.eventType), settled);
     }
   };
 

@@ -30,8 +30,11 @@ export interface ThreadedIntakeOptions {
 }
 
 const THREAD_URL = new URL("./publishing-thread.ts", import.meta.url);
-/** Young generation of the thread: large enough that in-flight batches rarely get promoted. */
-const YOUNG_GENERATION_MB = 16;
+/**
+ * Young generation of the thread (three semi-space sizes in V8): V8 otherwise grows it to 192 MB on
+ * a machine with this much memory, which alone would break the ingress's memory budget.
+ */
+const YOUNG_GENERATION_MB = 24;
 /** Answer-by margin over the publish timeout before the HTTP thread gives up on a delivery. */
 const ANSWER_MARGIN_MS = 2_000;
 const SWEEP_INTERVAL_MS = 500;

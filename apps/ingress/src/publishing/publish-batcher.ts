@@ -35,13 +35,21 @@ export type SendBatch = (messages: OutboundMessage[], timeoutMs: number) => Prom
 /** Told about every request, for metrics. */
 export type BatchObserver = (messages: number, seconds: number, error: PublishError | null) => void;
 
+/**
+ * Called once per message with the caller's token: one shared function for all messages, so a
+ * caller publishing thousands per second allocates no closure or promise per message.
+ */
+export type Settled = (token: number, error: PublishError | null, messageId: string) => void;
+
 interface Entry {
   readonly message: OutboundMessage;
   readonly bytes: number;
   readonly deadline: number;
-  readonly resolve: (id: string) => void;
-  readonly reject: (error: PublishError) => void;
+  readonly token: number;
+  readonly done: Settled;
 }
+
+
 
 /** Protobuf framing per message and per attribute, rounded up; the batch byte limit is a soft one. */
 const MESSAGE_OVERHEAD_BYTES = 16;
@@ -72,15 +80,21 @@ export class PublishBatcher {
   }
 
   add(message: OutboundMessage): Promise<string> {
-    if (this.#closed) return Promise.reject(new PublishError("closed", "publisher is closed"));
-    return new Promise<string>((resolve, reject) => {
-      const bytes = messageBytes(message);
-      this.#queue.push({ message, bytes, deadline: Date.now() + this.#settings.timeoutMs, resolve, reject });
-      this.#queuedBytes += bytes;
-      if (this.#queue.length >= this.#settings.maxMessages || this.#queuedBytes >= this.#settings.maxBytes) this.#due = true;
-      if (this.#due) this.#pump();
-      else this.#schedule();
-    });
+    return new Promise<string>((resolve, reject) => this.enqueue(message, 0, (_token, error, id) => (error ? reject(error) : resolve(id))));
+  }
+
+  /** Queues a message; `done(token, error, id)` runs once it is acknowledged or failed. */
+  enqueue(message: OutboundMessage, token: number, done: Settled): void {
+    if (this.#closed) {
+      done(token, new PublishError("closed", "publisher is closed"), "");
+      return;
+    }
+    const bytes = messageBytes(message);
+    this.#queue.push({ message, bytes, deadline: Date.now() + this.#settings.timeoutMs, token, done });
+    this.#queuedBytes += bytes;
+    if (this.#queue.length >= this.#settings.maxMessages || this.#queuedBytes >= this.#settings.maxBytes) this.#due = true;
+    if (this.#due) this.#pump();
+    else this.#schedule();
   }
 
   /** Sends what is queued without waiting for the batch delay; resolves once nothing is pending. */
@@ -125,7 +139,7 @@ export class PublishBatcher {
       const entry = this.#queue[taken] as Entry;
       if (entry.deadline <= now) {
         takenBytes += entry.bytes;
-        entry.reject(new PublishError("timeout", "no publish slot before the deadline"));
+        entry.done(entry.token, new PublishError("timeout", "no publish slot before the deadline"), "");
         continue;
       }
       if (batch.length > 0 && bytes + entry.bytes > this.#settings.maxBytes) break;
@@ -155,10 +169,13 @@ export class PublishBatcher {
     this.#messagesInFlight -= batch.length;
     this.#observe?.(batch.length, (performance.now() - started) / 1000, error);
     if (error === null && ids !== null) {
-      for (let i = 0; i < batch.length; i++) (batch[i] as Entry).resolve(ids[i] ?? "");
+      for (let i = 0; i < batch.length; i++) {
+        const entry = batch[i] as Entry;
+        entry.done(entry.token, null, ids[i] ?? "");
+      }
     } else {
       const failure = error ?? new PublishError("unavailable", "publish returned no ids");
-      for (const entry of batch) entry.reject(failure);
+      for (const entry of batch) entry.done(entry.token, failure, "");
     }
     // Whatever gathered while this request was out leaves now: the self-clocking step.
     if (this.#queue.length > 0) this.#due = true;

@@ -16,7 +16,7 @@
  */
 import { v1, type PubSub } from "@google-cloud/pubsub";
 import { PublishError, type EventPublisher, type OutboundMessage, type PublishErrorCode } from "./event-publisher.ts";
-import { PublishBatcher, type BatchObserver, type BatchSettings } from "./publish-batcher.ts";
+import { PublishBatcher, type BatchObserver, type BatchSettings, type Settled } from "./publish-batcher.ts";
 
 export interface PubSubPublisherOptions extends BatchSettings {
   /** Topic name (short form, in the client's project). */
@@ -60,6 +60,11 @@ export class PubSubPublisher implements EventPublisher {
 
   publish(message: OutboundMessage): Promise<string> {
     return this.#batcher.add(message);
+  }
+
+  /** `publish` without a promise per message, for the publishing thread's hot path. */
+  enqueue(message: OutboundMessage, token: number, done: Settled): void {
+    this.#batcher.enqueue(message, token, done);
   }
 
   flush(): Promise<void> {

@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { INGRESS_NODE_FLAGS } from "../../src/server/node-flags.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 
@@ -29,7 +30,7 @@ export interface IngressProcess {
 }
 
 export async function startIngressProcess(env: Record<string, string>): Promise<IngressProcess> {
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...INGRESS_NODE_FLAGS, MAIN], {
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "/tmp",

@@ -1,0 +1,231 @@
+/**
+ * `npm run bench -- ingress [--seconds 10] [--warmup 3] [--rounds 3] [--connections 50,200]`
+ *
+ * In one run on this machine, with the same load tool (wrk, 2 threads) and the same signed ~1 KB
+ * `message.created` bodies, measures:
+ * - bare: a Hono app on the same adapter that reads the body and answers 200 (the ceiling);
+ * - ingress: `apps/ingress/src/main.ts` as deployed: signature check, validation, publish, 200
+ *   only after Pub/Sub acknowledged;
+ * at each concurrency, `--rounds` times interleaved (bare, ingress, bare, …), reporting the median
+ * round by req/s. The topic has no subscription during these runs (the emulator's garbage
+ * collection of stored messages adds 100-200 ms tails that say nothing about the ingress); then
+ * one more ingress run at the highest concurrency with a subscription attached.
+ *
+ * The emulator is a private instance on its own port (so other processes' Pub/Sub traffic does
+ * not share it), unless PUBSUB_EMULATOR_HOST names one. Only 127.0.0.1 is contacted.
+ * Writes bench/results/ingress.json; targets (issue 4): at c=200 ratio ≥ 0.9, p99 ≤ 1.5× bare,
+ * 0 errors, ingress RSS ≤ 250 MB.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { createPubSub } from "@periskope-pipeline/pubsub";
+import { INGRESS_NODE_FLAGS } from "../apps/ingress/src/server/node-flags.ts";
+import { startPrivateEmulator, type PrivateEmulator } from "../apps/ingress/test/support/private-emulator.ts";
+import { signedBodies } from "./lib/ingress-bodies.ts";
+import { startServerProcess, type ServerProcess } from "./lib/ingress-server-process.ts";
+import { locateWrk, runWrk, writeWrkScript, type WrkResult } from "./lib/ingress-wrk.ts";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    warmup: { type: "string", default: "3" },
+    rounds: { type: "string", default: "3" },
+    connections: { type: "string", default: "50,200" },
+  },
+});
+const SECONDS = Number(values.seconds);
+const WARMUP_SECONDS = Number(values.warmup);
+const ROUNDS = Number(values.rounds);
+const CONNECTIONS = values.connections.split(",").map(Number);
+const THREADS = 2;
+const KEY = "peri_bench_signing_key";
+const OUT = new URL("./results/ingress.json", import.meta.url);
+const INGRESS_MAIN = fileURLToPath(new URL("../apps/ingress/src/main.ts", import.meta.url));
+const BARE_SERVER = fileURLToPath(new URL("./lib/ingress-bare-server.ts", import.meta.url));
+const MB = 1024 * 1024;
+
+const log = (message: string) => process.stderr.write(`[bench ingress] ${message}\n`);
+
+interface Measurement {
+  readonly server: "bare" | "ingress";
+  readonly connections: number;
+  readonly round: number;
+  readonly subscription_attached: boolean;
+  readonly req_per_s: number;
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+  readonly errors: number;
+  readonly non_2xx: number;
+  readonly requests: number;
+  readonly server_rss_mb: number;
+  readonly load_average_1m: number;
+}
+
+const tool = locateWrk(log);
+log(`load tool: wrk at ${tool.path} (${tool.version}), ${THREADS} threads, ${SECONDS}s per measurement after ${WARMUP_SECONDS}s warm-up`);
+
+process.env.METADATA_SERVER_DETECTION = "none";
+let emulator: PrivateEmulator | undefined;
+const emulatorHost = process.env.PUBSUB_EMULATOR_HOST || (emulator = await startPrivateEmulator()).host;
+log(`Pub/Sub emulator: ${emulatorHost}${emulator ? " (private instance)" : " (given)"}`);
+
+const suffix = randomUUID().slice(0, 8);
+const projectId = `bench-ingress-${suffix}`;
+const eventsTopic = `events-${suffix}`;
+const commandsTopic = `commands-${suffix}`;
+const subscription = `events-bench-${suffix}`;
+const pubsub = createPubSub({ projectId, emulatorHost });
+await pubsub.createTopic(eventsTopic);
+await pubsub.createTopic(commandsTopic);
+
+const requests = signedBodies(64, KEY);
+const bodyBytes = Math.round(requests.reduce((sum, r) => sum + Buffer.byteLength(r.body), 0) / requests.length);
+const script = path.join(mkdtempSync(path.join(tmpdir(), "bench-ingress-")), "post.lua");
+writeWrkScript(script, "/periskopewebhook", requests);
+
+const ingressEnv = {
+  PORT: "0",
+  HOST: "127.0.0.1",
+  LOG_LEVEL: "info",
+  PERISKOPE_SIGNING_KEY: KEY,
+  PUBSUB_EMULATOR_HOST: emulatorHost,
+  PUBSUB_PROJECT_ID: projectId,
+  PUBSUB_EVENTS_TOPIC: eventsTopic,
+  PUBSUB_COMMANDS_TOPIC: commandsTopic,
+  METADATA_SERVER_DETECTION: "none",
+};
+
+async function startServer(kind: "bare" | "ingress"): Promise<ServerProcess> {
+  // The ingress starts as deployed, with its Node flags (server/node-flags.ts); the bare app as is.
+  return kind === "bare" ? startServerProcess(BARE_SERVER, { PORT: "0" }) : startServerProcess(INGRESS_MAIN, ingressEnv, INGRESS_NODE_FLAGS);
+}
+
+/** The ingress's own count of acknowledged webhooks, to check against wrk's 2xx. */
+async function acknowledged(url: string): Promise<{ accepted: number; publishFailures: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const accepted = Number(/^ingress_http_requests_total\{route="\/periskopewebhook",status="200"[^}]*\} (\d+)/m.exec(text)?.[1] ?? 0);
+  const publishFailures = [...text.matchAll(/^ingress_publish_failures_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  return { accepted, publishFailures };
+}
+
+async function measure(kind: "bare" | "ingress", round: number, subscriptionAttached: boolean, connectionsList = CONNECTIONS): Promise<Measurement[]> {
+  const server = await startServer(kind);
+  const results: Measurement[] = [];
+  let sent2xx = 0;
+  /** Requests in flight when wrk stops are answered but not counted by wrk: at most one per connection per run. */
+  let uncounted = 0;
+  try {
+    const url = `${server.url}/periskopewebhook`;
+    for (const connections of connectionsList) {
+      const warm = await runWrk(tool, { url, script, connections, threads: THREADS, seconds: WARMUP_SECONDS });
+      const rss = server.sampleRss();
+      const result: WrkResult = await runWrk(tool, { url, script, connections, threads: THREADS, seconds: SECONDS });
+      const peak = rss.stop();
+      sent2xx += warm.requests - warm.non2xx + result.requests - result.non2xx;
+      uncounted += 2 * connections;
+      const measurement: Measurement = {
+        server: kind,
+        connections,
+        round,
+        subscription_attached: subscriptionAttached,
+        req_per_s: Math.round(result.requestsPerSecond),
+        p50_ms: result.p50Ms,
+        p99_ms: result.p99Ms,
+        errors: result.errors,
+        non_2xx: result.non2xx,
+        requests: result.requests,
+        server_rss_mb: Math.round((peak / MB) * 10) / 10,
+        load_average_1m: Math.round((loadavg()[0] as number) * 100) / 100,
+      };
+      log(`${kind} c=${connections} round ${round}${subscriptionAttached ? " (subscription attached)" : ""}: ${measurement.req_per_s} req/s, p50 ${measurement.p50_ms} ms, p99 ${measurement.p99_ms} ms, errors ${measurement.errors}, non-2xx ${measurement.non_2xx}, RSS ${measurement.server_rss_mb} MB, load ${measurement.load_average_1m}`);
+      results.push(measurement);
+    }
+    if (kind === "ingress") {
+      const { accepted, publishFailures } = await acknowledged(server.url);
+      if (accepted < sent2xx || accepted > sent2xx + uncounted || publishFailures > 0) {
+        throw new Error(`ingress counted ${accepted} acknowledged webhooks and ${publishFailures} publish failures; wrk saw ${sent2xx} 2xx`);
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  return results;
+}
+
+const median = (items: Measurement[]): Measurement => {
+  const sorted = [...items].sort((a, b) => a.req_per_s - b.req_per_s);
+  return sorted[Math.floor((sorted.length - 1) / 2)] as Measurement;
+};
+
+const summary = ({ req_per_s, p50_ms, p99_ms, errors, non_2xx, server_rss_mb, requests, round, load_average_1m }: Measurement) => ({
+  req_per_s,
+  p50_ms,
+  p99_ms,
+  errors,
+  non_2xx,
+  server_rss_mb,
+  requests,
+  median_of_round: round,
+  load_average_1m,
+});
+
+const loadBefore = loadavg().map((n) => Math.round(n * 100) / 100);
+const all: Measurement[] = [];
+try {
+  for (let round = 1; round <= ROUNDS; round++) {
+    all.push(...(await measure("bare", round, false)));
+    all.push(...(await measure("ingress", round, false)));
+  }
+  await pubsub.createSubscription(eventsTopic, subscription, { ackDeadlineSeconds: 60 });
+  const highest = Math.max(...CONNECTIONS);
+  all.push(...(await measure("ingress", 1, true, [highest])));
+} finally {
+  await pubsub.subscription(subscription).delete().catch(() => {});
+  await pubsub.topic(eventsTopic).delete().catch(() => {});
+  await pubsub.topic(commandsTopic).delete().catch(() => {});
+  await pubsub.close();
+  await emulator?.stop();
+}
+const loadAfter = loadavg().map((n) => Math.round(n * 100) / 100);
+
+const pick = (server: "bare" | "ingress", connections: number, attached = false) =>
+  median(all.filter((m) => m.server === server && m.connections === connections && m.subscription_attached === attached));
+const byConcurrency = (server: "bare" | "ingress") => Object.fromEntries(CONNECTIONS.map((c) => [`c${c}`, summary(pick(server, c))]));
+const top = Math.max(...CONNECTIONS);
+const bareTop = pick("bare", top);
+const ingressTop = pick("ingress", top);
+const attached = pick("ingress", top, true);
+const ratio = Math.round((ingressTop.req_per_s / bareTop.req_per_s) * 1000) / 1000;
+const p99Ratio = Math.round((ingressTop.p99_ms / bareTop.p99_ms) * 100) / 100;
+const ingressErrors = all.filter((m) => m.server === "ingress" && !m.subscription_attached).reduce((sum, m) => sum + m.errors + m.non_2xx, 0);
+const ingressPeakRss = Math.max(...all.filter((m) => m.server === "ingress").map((m) => m.server_rss_mb));
+
+const result = {
+  bench: "ingress",
+  generated_at: new Date().toISOString(),
+  tool: { name: "wrk", path: tool.path, version: tool.version, threads: THREADS, seconds: SECONDS, warmup_seconds: WARMUP_SECONDS, timeout_seconds: 10, rounds: ROUNDS, pick: "median round by req/s" },
+  machine: { cpus: cpus().length, node: process.version, load_average_before: loadBefore, load_average_after: loadAfter },
+  bodies: { kind: "message.created", signed: true, distinct: requests.length, average_bytes: bodyBytes },
+  emulator: { host: emulatorHost, private: emulator !== undefined, subscriptions_during_main_runs: 0 },
+  ingress_launch: { node_flags: INGRESS_NODE_FLAGS, settings: "defaults of apps/ingress/src/config.ts (publishing thread on)" },
+  bare: byConcurrency("bare"),
+  ingress: byConcurrency("ingress"),
+  ingress_with_subscription: { [`c${top}`]: summary(attached) },
+  ratio,
+  ratio_definition: `ingress req/s ÷ bare req/s at c=${top}`,
+  p99_ratio: p99Ratio,
+  targets: {
+    ratio_at_least_0_9: ratio >= 0.9,
+    p99_at_most_1_5x_bare: p99Ratio <= 1.5,
+    zero_errors: ingressErrors === 0,
+    rss_at_most_250_mb: ingressPeakRss <= 250,
+  },
+  measurements: all,
+};
+writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+log(`ratio ${ratio} (target ≥ 0.9), p99 ${ingressTop.p99_ms} ms vs bare ${bareTop.p99_ms} ms (×${p99Ratio}, target ≤ 1.5), ingress errors+non-2xx ${ingressErrors}, peak RSS ${ingressPeakRss} MB; with a subscription: p99 ${attached.p99_ms} ms`);
+log(`load average before ${loadBefore.join(", ")}, after ${loadAfter.join(", ")}; wrote ${fileURLToPath(OUT)}`);
