@@ -79,7 +79,19 @@ async function claimAndRun(options: ExecutorOptions, command: CommandMessage, st
         if (!existing) continue;
         const now = new Date().toISOString();
         const { error: _error, ...previous } = existing.doc;
-        const run: StoredRun = { ...previous, status: "running", worker_id: workerId, started_at: previous.started_at ?? now, heartbeat_at: now, attempt: previous.attempt + 1 };
+        // The record may have been written by a publisher (status accepted, no runner fields yet).
+        const run: StoredRun = {
+          ...previous,
+          kind: RUN_KIND,
+          type: command.type,
+          args: command.args as Record<string, unknown>,
+          requested_at: previous.requested_at ?? command.requested_at,
+          status: "running",
+          worker_id: workerId,
+          started_at: previous.started_at ?? now,
+          heartbeat_at: now,
+          attempt: (previous.attempt ?? 0) + 1,
+        };
         const taken = await store.replace(id, run, existing.version);
         if (!taken.ok) continue;
         logger.warn(

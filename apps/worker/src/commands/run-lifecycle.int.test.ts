@@ -87,6 +87,15 @@ describe("run lifecycle", () => {
     expect(run.stats).toMatchObject({ total_chats: 3_000, newly_cached: 3_000, pages: 8, api_calls: 8, resumed: true });
   });
 
+  it("runs a command whose publisher recorded it as accepted beforehand", async () => {
+    const command = refreshCommand();
+    await store.create(command.command_id, { command_id: command.command_id, status: "accepted", requested_at: command.requested_at });
+    await startRunner("first-runner");
+    await publishCommand(h.pubsub, h.topology.commandsTopic, command);
+    const run = await h.waitForRun(command.command_id);
+    expect(run).toMatchObject({ kind: "run", type: "refresh-cache", status: "succeeded", worker_id: "first-runner", attempt: 1, stats: { total_chats: 3_000 } });
+  });
+
   it("watches a run that is alive on another worker instead of running it again", async () => {
     const command = refreshCommand();
     const created = await store.create(command.command_id, seededRun(command, { worker_id: "busy-worker", heartbeat_at: new Date().toISOString() }));
