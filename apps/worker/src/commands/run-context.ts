@@ -4,7 +4,7 @@
  * A command returns its stats; it throws `CommandError` (with partial stats) when it fails.
  */
 import type { Logger } from "@periskope-pipeline/observability";
-import type { Checkpoint, Progress, Stats } from "./run-record.ts";
+import type { Checkpoint, Progress } from "./run-record.ts";
 
 export interface RunContext {
   readonly commandId: string;
@@ -15,5 +15,3 @@ export interface RunContext {
   /** Records progress (and where to resume) on the run record; resolves once written. */
   save(progress: Progress, checkpoint?: Checkpoint): Promise<void>;
 }
-
-export type CommandHandler<Args> = (args: Args, ctx: RunContext) => Promise<Stats>;
