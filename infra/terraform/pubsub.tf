@@ -57,17 +57,13 @@ resource "google_pubsub_subscription" "commands" {
   }
 }
 
-# Drained by the `replay-dead-letters` command back into the events topic.
+# Drained by the `replay-dead-letters` command back into the events topic. No retry policy: a dry run
+# or a filtered replay hands messages back with a nack, and they must be visible again at once.
 resource "google_pubsub_subscription" "dead_letter" {
   name                       = local.names.dead_letter_subscription
   topic                      = google_pubsub_topic.dead_letter.id
   ack_deadline_seconds       = 60
   message_retention_duration = "604800s"
-
-  retry_policy {
-    minimum_backoff = "10s"
-    maximum_backoff = "600s"
-  }
 
   expiration_policy {
     ttl = ""

@@ -85,10 +85,14 @@ describe("infra/terraform", () => {
       expect(evaluate(tf, sub.topic)).toBe(`projects/${PROJECT}/topics/${want.topic}`);
       expect(sub.ack_deadline_seconds).toBe(want.ackDeadlineSeconds);
       expect(sub.message_retention_duration).toBe(`${want.messageRetentionSeconds}s`);
-      expect(block(sub, "retry_policy")).toEqual({
-        minimum_backoff: `${want.retryPolicy.minimumBackoffSeconds}s`,
-        maximum_backoff: `${want.retryPolicy.maximumBackoffSeconds}s`,
-      });
+      if (want.retryPolicy) {
+        expect(block(sub, "retry_policy")).toEqual({
+          minimum_backoff: `${want.retryPolicy.minimumBackoffSeconds}s`,
+          maximum_backoff: `${want.retryPolicy.maximumBackoffSeconds}s`,
+        });
+      } else {
+        expect(blocks(sub, "retry_policy")).toHaveLength(0);
+      }
       expect(block(sub, "expiration_policy").ttl, "never expires").toBe("");
       const deadLetter = blocks(sub, "dead_letter_policy");
       if (want.deadLetter) {

@@ -36,6 +36,7 @@ describe("ensureTopology against the emulator", () => {
 
     const [dead] = await pubsub.subscription(names.deadLetterSubscription).getMetadata();
     expect(dead.topic).toBe(pubsub.topic(names.deadLetterTopic).name);
+    expect(dead.retryPolicy ?? null, "dead letters handed back by a dry run are visible at once").toBeNull();
   });
 
   it("delivers what is published on the events topic to the worker subscription", async () => {

@@ -24,7 +24,8 @@ export interface SubscriptionSpec {
   readonly topic: string;
   readonly ackDeadlineSeconds: number;
   readonly messageRetentionSeconds: number;
-  readonly retryPolicy: { readonly minimumBackoffSeconds: number; readonly maximumBackoffSeconds: number };
+  /** Absent: a nacked message is redelivered at once. */
+  readonly retryPolicy?: { readonly minimumBackoffSeconds: number; readonly maximumBackoffSeconds: number };
   readonly deadLetter?: { readonly topic: string; readonly maxDeliveryAttempts: number };
 }
 
@@ -68,11 +69,12 @@ export function topologySpec(names: TopologyNames): TopologySpec {
         retryPolicy: retry,
       },
       {
+        // Drained on demand by `replay-dead-letters`; a dry run or a filter nacks what it does not
+        // move, and those messages must be visible again at once, so no retry backoff here.
         name: names.deadLetterSubscription,
         topic: names.deadLetterTopic,
         ackDeadlineSeconds: SUBSCRIPTION_POLICY.ackDeadlineSeconds,
         messageRetentionSeconds: SUBSCRIPTION_POLICY.eventsRetentionSeconds,
-        retryPolicy: retry,
       },
     ],
   };
@@ -106,10 +108,14 @@ export async function ensureTopology(pubsub: PubSub, names: TopologyNames): Prom
       pubsub.topic(sub.topic).createSubscription(sub.name, {
         ackDeadlineSeconds: sub.ackDeadlineSeconds,
         messageRetentionDuration: { seconds: sub.messageRetentionSeconds },
-        retryPolicy: {
-          minimumBackoff: { seconds: sub.retryPolicy.minimumBackoffSeconds },
-          maximumBackoff: { seconds: sub.retryPolicy.maximumBackoffSeconds },
-        },
+        ...(sub.retryPolicy
+          ? {
+              retryPolicy: {
+                minimumBackoff: { seconds: sub.retryPolicy.minimumBackoffSeconds },
+                maximumBackoff: { seconds: sub.retryPolicy.maximumBackoffSeconds },
+              },
+            }
+          : {}),
         // Subscriptions without activity must never expire in a pipeline that may be idle for weeks.
         expirationPolicy: {},
         ...(sub.deadLetter
