@@ -2,7 +2,7 @@
 # refresh-cache command straight to the commands topic, so no web endpoint or token is involved.
 locals {
   # A command request (contracts: commandRequestSchema); the worker gives each delivery its own
-  # run id (see infra/README.md, "Scheduled commands").
+  # run id (see infra/README.md, "Scheduled refresh").
   refresh_cache_command = {
     type = "refresh-cache"
     args = {}

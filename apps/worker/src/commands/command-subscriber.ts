@@ -6,7 +6,7 @@
  */
 import { Duration, type Message, type PubSub, type Subscription } from "@google-cloud/pubsub";
 import type { Logger } from "@periskope-pipeline/observability";
-import type { DeliveryOutcome } from "./execute-command.ts";
+import type { CommandDelivery, DeliveryOutcome } from "./execute-command.ts";
 
 /** Longest a delivery is held (leases extended): generous, since a backfill may take hours. */
 const MAX_RUN = Duration.from({ hours: 6 });
@@ -16,7 +16,7 @@ export interface CommandSubscriberOptions {
   subscription: string;
   concurrency: number;
   logger: Logger;
-  handle: (data: Buffer, stopping: AbortSignal) => Promise<DeliveryOutcome>;
+  handle: (delivery: CommandDelivery, stopping: AbortSignal) => Promise<DeliveryOutcome>;
 }
 
 export interface CommandSubscriber {
@@ -37,7 +37,7 @@ export function subscribeToCommands(options: CommandSubscriberOptions): CommandS
 
   subscription.on("message", (message: Message) => {
     const work = options
-      .handle(message.data, stopping.signal)
+      .handle({ data: message.data, messageId: message.id, publishTime: message.publishTime, attributes: message.attributes }, stopping.signal)
       .catch((error: unknown) => {
         logger.error({ event: "CommandDeliveryFailed", stage: "commands", code: "unexpected", retryable: true, err: error }, "command delivery failed unexpectedly; nacking");
         return "nack" as const;

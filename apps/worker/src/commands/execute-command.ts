@@ -9,7 +9,7 @@
  * deliveries whose outcome could not be recorded, so another delivery finishes the job.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { describeIssues, parseCommandMessage, type CommandMessage } from "@periskope-pipeline/contracts";
+import { describeIssues, newCommand, parseCommandMessage, parseCommandRequest, type CommandMessage } from "@periskope-pipeline/contracts";
 import type { Logger } from "@periskope-pipeline/observability";
 import { decideClaim } from "./claim.ts";
 import { CommandError, LostOwnershipError, RunReleasedError, describeFailure } from "./command-error.ts";
@@ -20,6 +20,14 @@ import { RUN_KIND, newRun, type StoredRun } from "./run-record.ts";
 import { CommandsIndex, CommandsIndexError } from "./run-store.ts";
 
 export type DeliveryOutcome = "ack" | "nack";
+
+/** One Pub/Sub delivery of the commands subscription. */
+export interface CommandDelivery {
+  readonly data: Buffer;
+  readonly messageId: string;
+  readonly publishTime: Date;
+  readonly attributes: Readonly<Record<string, string>>;
+}
 
 export interface ExecutorOptions {
   store: CommandsIndex;
@@ -34,9 +42,9 @@ export interface ExecutorOptions {
 /** Pause before nacking when Elasticsearch is unreachable, so redelivery is not a hot loop. */
 const UNAVAILABLE_PAUSE_MS = 5_000;
 
-export async function executeDelivery(options: ExecutorOptions, data: Buffer, stopping: AbortSignal): Promise<DeliveryOutcome> {
+export async function executeDelivery(options: ExecutorOptions, delivery: CommandDelivery, stopping: AbortSignal): Promise<DeliveryOutcome> {
   const { logger } = options;
-  const command = decode(data);
+  const command = decode(delivery);
   if (!command.ok) {
     logger.error({ event: "CommandRejected", stage: "commands", code: "invalid_command", retryable: false, issues: command.issues }, "command message is not a valid command");
     options.metrics.runs.inc({ type: "invalid", outcome: "rejected" });
@@ -168,16 +176,25 @@ function handleOptions(options: ExecutorOptions) {
 
 type Decoded = { ok: true; message: CommandMessage } | { ok: false; issues: string[]; commandId: string | undefined };
 
-function decode(data: Buffer): Decoded {
+function decode(delivery: CommandDelivery): Decoded {
   let raw: unknown;
   try {
-    raw = JSON.parse(data.toString("utf8"));
+    raw = JSON.parse(delivery.data.toString("utf8"));
   } catch (error) {
     return { ok: false, issues: [`body is not JSON: ${(error as Error).message}`], commandId: undefined };
   }
   const parsed = parseCommandMessage(raw);
   if (parsed.success) return { ok: true, message: parsed.data };
   const id = (raw as { command_id?: unknown } | null)?.command_id;
+  if (id === undefined) {
+    // A bare request, e.g. Cloud Scheduler's weekly refresh: it sends the same bytes every week, so
+    // the run's identity is the Pub/Sub message (redeliveries of one publish share its id).
+    const request = parseCommandRequest(raw);
+    if (request.success) {
+      const message = newCommand(request.data, delivery.attributes.requested_by ?? "pubsub", `pubsub-${delivery.messageId}`);
+      return { ok: true, message: { ...message, requested_at: delivery.publishTime.toISOString() } };
+    }
+  }
   return { ok: false, issues: describeIssues(parsed.error), commandId: typeof id === "string" && /^[A-Za-z0-9_.:-]{1,128}$/.test(id) ? id : undefined };
 }
 

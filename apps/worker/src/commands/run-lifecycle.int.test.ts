@@ -178,4 +178,20 @@ describe("run lifecycle", () => {
     expect(run.stats).toMatchObject({ total_chats: 3_000, pages: 8, resumed: true });
     expect(Number(run.stats?.newly_cached) + Number(run.stats?.already_cached)).toBe(3_000);
   });
+
+  it("gives each publish of a bare request (Cloud Scheduler's weekly body) its own run", async () => {
+    await startRunner();
+    const topic = h.pubsub.topic(h.topology.commandsTopic);
+    const body = Buffer.from(JSON.stringify({ type: "refresh-cache", args: {} }));
+    const ids: string[] = [];
+    for (let week = 0; week < 2; week++) {
+      const messageId = await topic.publishMessage({ data: body, attributes: { command_type: "refresh-cache", requested_by: "cloud-scheduler" } });
+      const run = await h.waitForRun(`pubsub-${messageId}`, (r) => r.status === "succeeded" || r.status === "failed");
+      expect(run.status).toBe("succeeded");
+      expect(run.requested_by).toBe("cloud-scheduler");
+      expect(run.stats?.total_chats).toBe(CHATS);
+      ids.push(run.command_id);
+    }
+    expect(new Set(ids).size).toBe(2);
+  });
 });

@@ -37,7 +37,7 @@ export async function startCommands(deps: CommandDeps): Promise<CommandRunner> {
     subscription: deps.topology.commandsSubscription,
     concurrency: deps.settings.concurrency,
     logger,
-    handle: (data, stopping) => executeDelivery(executor, data, stopping),
+    handle: (delivery, stopping) => executeDelivery(executor, delivery, stopping),
   });
   const warmUp = deps.settings.cacheOnStartup
     ? scheduleWarmUp({
