@@ -8,6 +8,7 @@ import { createPubSub } from "@periskope-pipeline/pubsub";
 import { chatCreated, messageCreated, messageCreatedBatch, sendWebhook, sendWebhooks, toRawBody, webhookEvent } from "@periskope-pipeline/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startIngressProcess, type IngressProcess } from "./support/ingress-process.ts";
+import { malformedDeliveries } from "./support/malformed-deliveries.ts";
 import { readSubscription, type SubscriptionReader } from "./support/subscription-reader.ts";
 
 const emulatorHost = process.env.PUBSUB_EMULATOR_HOST;
@@ -110,6 +111,25 @@ describe.each([
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(events.messages()).toHaveLength(before + 1);
     expect(received.some((m) => m.data.toString() === sentinel)).toBe(true);
+  });
+
+  it("answers 1,000 generated malformed deliveries with 4xx over real sockets, publishing nothing", async () => {
+    const before = events.messages().length;
+    const next = malformedDeliveries(4242, KEY);
+    const statuses = new Map<number, number>();
+    const deliveries = Array.from({ length: 1_000 }, () => next());
+    for (let i = 0; i < deliveries.length; i += 50) {
+      const answers = await Promise.all(
+        deliveries.slice(i, i + 50).map((delivery) => fetch(`${ingress.url}/periskopewebhook`, { method: "POST", body: delivery.body, headers: delivery.headers }).then(async (r) => (await r.arrayBuffer(), r.status))),
+      );
+      for (const status of answers) statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    expect([...statuses.keys()].every((status) => status >= 400 && status < 500), JSON.stringify([...statuses])).toBe(true);
+    const sentinel = toRawBody(messageCreated({ index: 90_003 }));
+    expect((await sendWebhook(`${ingress.url}/periskopewebhook`, sentinel, { key: KEY })).status).toBe(200);
+    await events.waitFor(before + 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(events.messages()).toHaveLength(before + 1);
   });
 
   it("publishes ops commands and serves their run records from Elasticsearch", async () => {

@@ -15,7 +15,7 @@ import { eventMessage } from "../webhook/event-message.ts";
 import { eventTypeLabelIndex } from "../webhook/event-type-label.ts";
 import { outcomeIndex } from "../webhook/outcomes.ts";
 import { createSignatureVerifier } from "../webhook/signature.ts";
-import { NO_EVENT_TYPE, type DeliveryBatch, type ErrorReport, type FromThread, type ThreadConfig, type ToThread } from "./thread-protocol.ts";
+import { LAYOUT_STRIDE, NO_EVENT_TYPE, type DeliveryBatch, type ErrorReport, type FromThread, type ThreadConfig, type ToThread } from "./thread-protocol.ts";
 import { unavailableOutcome } from "./webhook-intake.ts";
 
 if (!parentPort) throw new Error("publishing-thread.ts runs as a worker thread");
@@ -95,20 +95,24 @@ async function start(): Promise<void> {
     replies.add(slot, error === null ? ACCEPTED : outcomeIndex(unavailableOutcome(error).code), eventType);
   };
 
-  const admitAndPublish = (batchMessage: DeliveryBatch) => {
-    const bodies = Buffer.from(batchMessage.bodies);
+  const admitAndPublish = (batch: DeliveryBatch) => {
+    const bytes = Buffer.from(batch.bytes);
+    const { layout } = batch;
     let offset = 0;
-    for (let i = 0; i < batchMessage.slots.length; i++) {
-      const slot = batchMessage.slots[i] as number;
-      const length = batchMessage.lengths[i] as number;
-      const body = bodies.subarray(offset, offset + length);
-      offset += length;
-      const admission = admitWebhook(body, batchMessage.signatures[i] ?? undefined, verify);
+    for (let i = 0; i < batch.slots.length; i++) {
+      const slot = batch.slots[i] as number;
+      const bodyLength = layout[i * LAYOUT_STRIDE] as number;
+      const signatureLength = layout[i * LAYOUT_STRIDE + 1] as number;
+      const requestIdLength = layout[i * LAYOUT_STRIDE + 2] as number;
+      const body = bytes.subarray(offset, (offset += bodyLength));
+      const signature = signatureLength < 0 ? undefined : bytes.toString("latin1", offset, (offset += signatureLength));
+      const requestId = bytes.toString("latin1", offset, (offset += requestIdLength));
+      const admission = admitWebhook(body, signature, verify);
       if (!admission.ok) {
         replies.add(slot, outcomeIndex(admission.code), NO_EVENT_TYPE);
         continue;
       }
-      const message = eventMessage(body, admission.eventType, batchMessage.requestIds[i] as string, isoTime(batchMessage.receivedAt[i] as number));
+      const message = eventMessage(body, admission.eventType, requestId, isoTime(batch.receivedAt[i] as number));
       // The token carries slot and event-type label, so one shared callback serves every message.
       events.enqueue(message, slot * TOKEN_SLOT + eventTypeLabelIndex(admission.eventType), settled);
     }

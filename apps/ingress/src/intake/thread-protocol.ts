@@ -2,9 +2,10 @@
  * Messages between the HTTP thread and the publishing thread (`threaded-intake.ts` ↔
  * `publishing-thread.ts`).
  *
- * Deliveries travel in batches, one `postMessage` per event-loop turn: the bodies packed into one
- * transferred ArrayBuffer (no per-body clone), numbers in typed arrays, outcomes back as indexes
- * into `OUTCOME_CODES`. Per request the HTTP thread pays a copy of its body and a few array writes.
+ * Deliveries travel in batches: bodies, signature headers and request ids packed back to back
+ * into one transferred ArrayBuffer, numbers in typed arrays, nothing for the structured clone to
+ * walk; outcomes come back as indexes into `OUTCOME_CODES`. Header values are Latin-1 strings in
+ * Node, so they round-trip byte for byte through `latin1` encoding.
  */
 import type { IngressConfig } from "../config.ts";
 import type { PublishErrorCode } from "../publishing/event-publisher.ts";
@@ -16,14 +17,16 @@ export interface DeliveryBatch {
   readonly kind: "deliveries";
   /** Main-thread slot of each delivery, echoed back with its outcome. */
   readonly slots: Int32Array;
-  readonly lengths: Int32Array;
+  /** Per delivery: body length, signature length (-1: no header), request-id length. */
+  readonly layout: Int32Array;
   /** Epoch ms of receipt. */
   readonly receivedAt: Float64Array;
-  /** All bodies, back to back, in `slots` order. */
-  readonly bodies: ArrayBuffer;
-  readonly signatures: (string | null)[];
-  readonly requestIds: string[];
+  /** Per delivery, in `slots` order: body, signature (Latin-1), request id (Latin-1). */
+  readonly bytes: ArrayBuffer;
 }
+
+/** Ints per delivery in `DeliveryBatch.layout`. */
+export const LAYOUT_STRIDE = 3;
 
 export interface CommandRequestMessage {
   readonly kind: "command";

@@ -17,7 +17,7 @@ import type { Logger } from "@periskope-pipeline/observability";
 import { PublishError, type EventPublisher, type OutboundMessage } from "../publishing/event-publisher.ts";
 import { OUTCOMES, outcomeAt, type Outcome } from "../webhook/outcomes.ts";
 import { logPublishFailure } from "./publish-failure-log.ts";
-import { NO_EVENT_TYPE, threadConfigFrom, type ErrorReport, type FromThread, type OutcomeBatch, type ThreadConfig, type ToThread } from "./thread-protocol.ts";
+import { LAYOUT_STRIDE, NO_EVENT_TYPE, threadConfigFrom, type ErrorReport, type FromThread, type OutcomeBatch, type ThreadConfig, type ToThread } from "./thread-protocol.ts";
 import { NO_OBSERVER, type Delivery, type IntakeObserver, type WebhookIntake } from "./webhook-intake.ts";
 
 export interface ThreadedIntakeOptions {
@@ -71,6 +71,7 @@ export class ThreadedIntake implements WebhookIntake {
   #receivedAt: number[] = [];
   #signatures: (string | null)[] = [];
   #requestIds: string[] = [];
+  /** Bytes the packed batch needs: bodies plus Latin-1 headers. */
   #bytes = 0;
   #scheduled = false;
   #handoffTimer: NodeJS.Timeout | undefined;
@@ -117,7 +118,7 @@ export class ThreadedIntake implements WebhookIntake {
       this.#receivedAt.push(delivery.receivedAt);
       this.#signatures.push(delivery.signature ?? null);
       this.#requestIds.push(delivery.requestId);
-      this.#bytes += delivery.body.byteLength;
+      this.#bytes += delivery.body.byteLength + (delivery.signature?.length ?? 0) + delivery.requestId.length;
       if (this.#slots.length >= HANDOFF_MAX_DELIVERIES) this.#sendBatch();
       else if (!this.#scheduled) {
         this.#scheduled = true;
@@ -150,25 +151,33 @@ export class ThreadedIntake implements WebhookIntake {
     this.#scheduled = false;
     const count = this.#slots.length;
     if (count === 0) return;
-    const bodies = new Uint8Array(new ArrayBuffer(this.#bytes));
-    const lengths = new Int32Array(count);
+    // Not from Buffer's shared pool: the whole ArrayBuffer moves to the other thread.
+    const bytes = Buffer.allocUnsafeSlow(this.#bytes);
+    const layout = new Int32Array(count * LAYOUT_STRIDE);
     let offset = 0;
     for (let i = 0; i < count; i++) {
       const body = this.#bodies[i] as Uint8Array;
-      bodies.set(body, offset);
+      bytes.set(body, offset);
       offset += body.byteLength;
-      lengths[i] = body.byteLength;
+      const signature = this.#signatures[i];
+      const requestId = this.#requestIds[i] as string;
+      const sigLength = signature == null ? -1 : bytes.write(signature, offset, "latin1");
+      offset += Math.max(0, sigLength);
+      offset += bytes.write(requestId, offset, "latin1");
+      layout[i * LAYOUT_STRIDE] = body.byteLength;
+      layout[i * LAYOUT_STRIDE + 1] = sigLength;
+      layout[i * LAYOUT_STRIDE + 2] = requestId.length;
     }
     const slots = Int32Array.from(this.#slots);
     const receivedAt = Float64Array.from(this.#receivedAt);
-    const message: ToThread = { kind: "deliveries", slots, lengths, receivedAt, bodies: bodies.buffer, signatures: this.#signatures, requestIds: this.#requestIds };
+    const message: ToThread = { kind: "deliveries", slots, layout, receivedAt, bytes: bytes.buffer };
     this.#slots = [];
     this.#bodies = [];
     this.#receivedAt = [];
     this.#signatures = [];
     this.#requestIds = [];
     this.#bytes = 0;
-    this.#post(message, [bodies.buffer, slots.buffer, lengths.buffer, receivedAt.buffer]);
+    this.#post(message, [bytes.buffer, slots.buffer, layout.buffer, receivedAt.buffer]);
   }
 
   #settle(slot: number, outcome: Outcome): void {
