@@ -15,7 +15,7 @@ export const NO_EVENT_TYPE = 255;
 
 export interface DeliveryBatch {
   readonly kind: "deliveries";
-  /** Main-thread slot of each delivery, echoed back with its outcome. */
+  /** Main-thread ticket (slot and generation) of each delivery, echoed back with its outcome. */
   readonly slots: Int32Array;
   /** Per delivery: body length, signature length (-1: no header), request-id length. */
   readonly layout: Int32Array;

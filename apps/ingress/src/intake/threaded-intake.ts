@@ -38,6 +38,9 @@ const YOUNG_GENERATION_MB = 24;
 /** Answer-by margin over the publish timeout before the HTTP thread gives up on a delivery. */
 const ANSWER_MARGIN_MS = 2_000;
 const SWEEP_INTERVAL_MS = 500;
+/** Tickets are `generation * MAX_SLOTS + slot` and must fit the Int32Array they travel in. */
+const MAX_SLOTS = 1 << 17;
+const MAX_GENERATIONS = 1 << 13;
 /**
  * A hand-off to the thread costs ~13 µs however small (measured: postMessage with transfers), and
  * under load an event-loop turn holds only one or two new requests. So deliveries gather for up
@@ -59,14 +62,16 @@ export class ThreadedIntake implements WebhookIntake {
   #closing: Promise<void> | undefined;
   #sweeper: NodeJS.Timeout;
 
-  // Deliveries awaiting an outcome, by slot.
+  // Deliveries awaiting an outcome, by slot. A slot is reused once answered; its generation makes
+  // a late answer for a previous occupant (expired by the sweep) unable to reach the next one.
   #resolvers: (Resolve<Outcome> | undefined)[] = [];
   #deadlines: number[] = [];
+  #generations: number[] = [];
   #freeSlots: number[] = [];
   #inFlight = 0;
 
-  // The batch being gathered this turn.
-  #slots: number[] = [];
+  // The batch being gathered for the next hand-off (tickets: slot and generation).
+  #tickets: number[] = [];
   #bodies: Uint8Array[] = [];
   #receivedAt: number[] = [];
   #signatures: (string | null)[] = [];
@@ -108,18 +113,21 @@ export class ThreadedIntake implements WebhookIntake {
   submit(delivery: Delivery): Promise<Outcome> {
     if (this.#closing) return Promise.resolve(OUTCOMES.shutting_down);
     if (!this.#ready) return Promise.resolve(OUTCOMES.publish_unavailable);
+    const slot = this.#freeSlots.length > 0 ? (this.#freeSlots.pop() as number) : this.#resolvers.length;
+    if (slot >= MAX_SLOTS) return Promise.resolve(OUTCOMES.overloaded);
     return new Promise<Outcome>((resolve) => {
-      const slot = this.#freeSlots.length > 0 ? (this.#freeSlots.pop() as number) : this.#resolvers.length;
+      const generation = ((this.#generations[slot] ?? 0) + 1) % MAX_GENERATIONS;
+      this.#generations[slot] = generation;
       this.#resolvers[slot] = resolve;
       this.#deadlines[slot] = delivery.receivedAt + this.#answerWithinMs;
       this.#inFlight++;
-      this.#slots.push(slot);
+      this.#tickets.push(generation * MAX_SLOTS + slot);
       this.#bodies.push(delivery.body);
       this.#receivedAt.push(delivery.receivedAt);
       this.#signatures.push(delivery.signature ?? null);
       this.#requestIds.push(delivery.requestId);
       this.#bytes += delivery.body.byteLength + (delivery.signature?.length ?? 0) + delivery.requestId.length;
-      if (this.#slots.length >= HANDOFF_MAX_DELIVERIES) this.#sendBatch();
+      if (this.#tickets.length >= HANDOFF_MAX_DELIVERIES) this.#sendBatch();
       else if (!this.#scheduled) {
         this.#scheduled = true;
         this.#handoffTimer = setTimeout(() => this.#sendBatch(), HANDOFF_WINDOW_MS);
@@ -149,7 +157,7 @@ export class ThreadedIntake implements WebhookIntake {
   #sendBatch(): void {
     if (this.#scheduled) clearTimeout(this.#handoffTimer);
     this.#scheduled = false;
-    const count = this.#slots.length;
+    const count = this.#tickets.length;
     if (count === 0) return;
     // Not from Buffer's shared pool: the whole ArrayBuffer moves to the other thread.
     const bytes = Buffer.allocUnsafeSlow(this.#bytes);
@@ -168,16 +176,20 @@ export class ThreadedIntake implements WebhookIntake {
       layout[i * LAYOUT_STRIDE + 1] = sigLength;
       layout[i * LAYOUT_STRIDE + 2] = requestId.length;
     }
-    const slots = Int32Array.from(this.#slots);
+    const slots = Int32Array.from(this.#tickets);
     const receivedAt = Float64Array.from(this.#receivedAt);
     const message: ToThread = { kind: "deliveries", slots, layout, receivedAt, bytes: bytes.buffer };
-    this.#slots = [];
+    this.#clearBatch();
+    this.#post(message, [bytes.buffer, slots.buffer, layout.buffer, receivedAt.buffer]);
+  }
+
+  #clearBatch(): void {
+    this.#tickets = [];
     this.#bodies = [];
     this.#receivedAt = [];
     this.#signatures = [];
     this.#requestIds = [];
     this.#bytes = 0;
-    this.#post(message, [bytes.buffer, slots.buffer, layout.buffer, receivedAt.buffer]);
   }
 
   #settle(slot: number, outcome: Outcome): void {
@@ -193,7 +205,11 @@ export class ThreadedIntake implements WebhookIntake {
     for (let i = 0; i < batch.slots.length; i++) {
       const eventType = batch.eventTypes[i] as number;
       if (eventType !== NO_EVENT_TYPE) this.#observer.eventAdmitted(eventType);
-      this.#settle(batch.slots[i] as number, outcomeAt(batch.outcomes[i] as number));
+      const ticket = batch.slots[i] as number;
+      const slot = ticket % MAX_SLOTS;
+      // An answer for a delivery the sweep already gave up on: its slot may serve another one now.
+      if (this.#generations[slot] !== Math.floor(ticket / MAX_SLOTS)) continue;
+      this.#settle(slot, outcomeAt(batch.outcomes[i] as number));
     }
   }
 
@@ -206,6 +222,10 @@ export class ThreadedIntake implements WebhookIntake {
   }
 
   #failEverything(outcome: Outcome, error: ErrorReport): void {
+    // Deliveries not yet handed off belong to the dead thread's era too.
+    if (this.#scheduled) clearTimeout(this.#handoffTimer);
+    this.#scheduled = false;
+    this.#clearBatch();
     for (let slot = 0; slot < this.#resolvers.length; slot++) if (this.#resolvers[slot] !== undefined) this.#settle(slot, outcome);
     for (const resolve of this.#requests.values()) resolve(error);
     this.#requests.clear();
