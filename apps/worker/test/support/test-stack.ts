@@ -12,7 +12,7 @@ import {
   type ElasticsearchClient,
   type IndexNames,
 } from "@periskope-pipeline/elasticsearch";
-import { createPubSub, deleteTopology, ensureTopology, type TopologyNames } from "@periskope-pipeline/pubsub";
+import { createPubSub, deleteTopology, ensureTopology, SUBSCRIPTION_POLICY, type TopologyNames } from "@periskope-pipeline/pubsub";
 import { configSchema, type WorkerConfig } from "../../src/config.ts";
 
 export interface TestStack {
@@ -32,6 +32,15 @@ export interface TestStack {
 export interface TestStackOptions {
   /** Elasticsearch to use instead of the shared one (e.g. a test's own instance). */
   readonly elasticsearchUrl?: string;
+  /**
+   * Create the events subscription without its retry policy. The emulator (0.8.x) never hands
+   * out again messages whose lease expired (a killed subscriber's) when the subscription has a
+   * retry policy, and it stalls the rest of the backlog behind them; real Pub/Sub redelivers them
+   * after the backoff. Tests that kill a subscriber need this; everything else keeps the policy.
+   */
+  readonly withoutRetryPolicy?: boolean;
+  /** Ack deadline of that subscription: how soon a killed subscriber's messages come back. */
+  readonly ackDeadlineSeconds?: number;
 }
 
 export async function createTestStack(label: string, options: TestStackOptions = {}): Promise<TestStack> {
@@ -51,6 +60,15 @@ export async function createTestStack(label: string, options: TestStackOptions =
   const es = createElasticsearchClient({ url: esUrl, requestTimeoutMs: 30_000 });
   const pubsub = createPubSub({ projectId, emulatorHost });
   await installTemplates(es, indices);
+  if (options.withoutRetryPolicy) {
+    const [topic] = await pubsub.createTopic(topology.eventsTopic);
+    const [deadLetters] = await pubsub.createTopic(topology.deadLetterTopic);
+    await topic.createSubscription(topology.eventsSubscription, {
+      ackDeadlineSeconds: options.ackDeadlineSeconds ?? SUBSCRIPTION_POLICY.ackDeadlineSeconds,
+      deadLetterPolicy: { deadLetterTopic: deadLetters.name, maxDeliveryAttempts: SUBSCRIPTION_POLICY.maxDeliveryAttempts },
+    });
+  }
+  // Creates whatever is still missing; existing topics and subscriptions are left as they are.
   await ensureTopology(pubsub, topology);
 
   const env = (overrides: Record<string, string> = {}): Record<string, string> => ({
