@@ -104,6 +104,10 @@ export class ChatNameResolver {
 
   private lookUpOnce(chatId: string, phone: string | undefined): Promise<ChatNameResolution> {
     return this.flights.run(chatId, async () => {
+      // A flight for this chat may have finished while this batch was reading the cache index:
+      // its answer is in memory (set before a flight ends), and asking again would be a second call.
+      const known = this.options.memory.get(chatId);
+      if (known !== undefined) return known;
       const answer = await this.options.api.lookup(chatId, phone);
       if (answer.kind === "found") {
         const update = updateFromChat(chatId, answer.chat);

@@ -1,0 +1,125 @@
+import type { Chat, PeriskopeClient } from "@periskope-pipeline/periskope";
+import { describe, expect, it } from "vitest";
+import { ApiTier } from "./api-tier.ts";
+import type { CacheIndex } from "./cache-index.ts";
+import { CacheWriteBuffer } from "./cache-write-buffer.ts";
+import { resolved, type ChatNameResolution, type ChatNameUpdate } from "./chat-name.ts";
+import { CircuitBreaker } from "./circuit-breaker.ts";
+import { MemoryTier } from "./memory-tier.ts";
+import { ChatNameResolver } from "./resolver.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Fixture {
+  resolver: ChatNameResolver;
+  apiCalls: string[];
+  cacheReads: string[][];
+  written: ChatNameUpdate[];
+  learned: ChatNameUpdate[];
+  memory: MemoryTier;
+}
+
+function fixture(options: { names?: Record<string, string>; cached?: Record<string, string>; apiDelayMs?: number; cacheDelayMs?: (call: number) => number; budgetMs?: number; failing?: boolean } = {}): Fixture {
+  const apiCalls: string[] = [];
+  const cacheReads: string[][] = [];
+  const written: ChatNameUpdate[] = [];
+  const learned: ChatNameUpdate[] = [];
+  const memory = new MemoryTier({ maxEntries: 1_000, ttlMs: 60_000, negativeTtlMs: 60_000 });
+  const client: PeriskopeClient = {
+    async getChat(chatId) {
+      apiCalls.push(chatId);
+      await sleep(options.apiDelayMs ?? 1);
+      if (options.failing) throw Object.assign(new Error("503"), { code: "HTTP_503" });
+      const name = options.names?.[chatId];
+      return name === undefined ? null : ({ chat_id: chatId, chat_name: name, chat_type: "group" } as unknown as Chat);
+    },
+    async listChats() {
+      throw new Error("not used");
+    },
+  };
+  const cache = {
+    async lookup(ids: readonly string[]) {
+      cacheReads.push([...ids]);
+      await sleep(options.cacheDelayMs?.(cacheReads.length) ?? 0);
+      const found = new Map<string, ChatNameResolution>();
+      for (const id of ids) if (options.cached?.[id]) found.set(id, resolved(options.cached[id]!));
+      return found;
+    },
+  } as unknown as CacheIndex;
+  const writeBack = new CacheWriteBuffer({
+    maxDelayMs: 1,
+    write: async (u) => {
+      written.push(...u);
+      return { written: u.length, superseded: 0, failed: 0 };
+    },
+  });
+  const resolver = new ChatNameResolver({
+    memory,
+    cache,
+    api: new ApiTier({ client, concurrency: 4, breaker: new CircuitBreaker({ failureThreshold: 2, cooldownMs: 60_000 }) }),
+    writeBack,
+    budgetMs: options.budgetMs ?? 1_000,
+    readCache: (lookup) => lookup(),
+    onLearned: (u) => learned.push(...u),
+  });
+  return { resolver, apiCalls, cacheReads, written, learned, memory };
+}
+
+const chats = (...ids: string[]) => new Map(ids.map((id) => [id, undefined] as const));
+
+describe("ChatNameResolver", () => {
+  it("asks each tier only for the misses of the one above", async () => {
+    const f = fixture({ cached: { b: "Cached B" }, names: { c: "Api C" } });
+    f.memory.rememberName("a", "Memory A");
+    const result = await f.resolver.resolve(chats("a", "b", "c", "d"));
+    expect(f.cacheReads).toEqual([["b", "c", "d"]]);
+    expect(f.apiCalls.sort()).toEqual(["c", "d"]);
+    expect(Object.fromEntries(result)).toEqual({
+      a: { status: "resolved", name: "Memory A" },
+      b: { status: "resolved", name: "Cached B" },
+      c: { status: "resolved", name: "Api C", chatType: "group" },
+      d: { status: "unresolved", reason: "unknown" },
+    });
+    await f.resolver.settled();
+    expect(f.written.map((u) => u.chatId)).toEqual(["c"]);
+    expect(f.learned.map((u) => u.chatId)).toEqual(["c"]);
+    // Everything is in memory now, including the negative answer.
+    await f.resolver.resolve(chats("a", "b", "c", "d"));
+    expect(f.apiCalls).toHaveLength(2);
+  });
+
+  it("makes one API call for a chat missed by many concurrent batches", async () => {
+    const f = fixture({ names: { x: "X" }, apiDelayMs: 30 });
+    const results = await Promise.all(Array.from({ length: 20 }, () => f.resolver.resolve(chats("x"))));
+    expect(results.every((r) => r.get("x")?.status === "resolved")).toBe(true);
+    expect(f.apiCalls).toEqual(["x"]);
+  });
+
+  it("makes no second call when a lookup finishes while another batch reads the cache", async () => {
+    // Batch 2 misses memory, then its cache read outlasts batch 1's API call.
+    const f = fixture({ names: { x: "X" }, apiDelayMs: 5, cacheDelayMs: (call) => (call === 2 ? 40 : 0) });
+    const first = f.resolver.resolve(chats("x"));
+    await sleep(1);
+    const second = f.resolver.resolve(chats("x"));
+    await Promise.all([first, second]);
+    expect(f.apiCalls).toEqual(["x"]);
+    expect((await second).get("x")).toEqual({ status: "resolved", name: "X", chatType: "group" });
+  });
+
+  it("answers pending past the budget, and announces the name when the lookup lands", async () => {
+    const f = fixture({ names: { slow: "Slow" }, apiDelayMs: 80, budgetMs: 10 });
+    const result = await f.resolver.resolve(chats("slow"));
+    expect(result.get("slow")).toEqual({ status: "unresolved", reason: "pending" });
+    expect(f.learned).toEqual([]);
+    await f.resolver.settled();
+    expect(f.learned.map((u) => u.chatName)).toEqual(["Slow"]);
+    expect(f.memory.nameOf("slow")).toBe("Slow");
+  });
+
+  it("reports failed lookups as unavailable without remembering them", async () => {
+    const f = fixture({ failing: true });
+    const result = await f.resolver.resolve(chats("a"));
+    expect(result.get("a")).toEqual({ status: "unresolved", reason: "unavailable" });
+    expect(f.memory.get("a")).toBeUndefined();
+  });
+});
