@@ -6,6 +6,7 @@ import { describeIssues, parseCommandRequest } from "@periskope-pipeline/contrac
 import type { Context } from "hono";
 import { ApiError } from "../http/api-error.ts";
 import { isJsonContentType } from "../http/json-content-type.ts";
+import { nodeRequest } from "../webhook/node-bindings.ts";
 import { readBodyWithin } from "../webhook/read-body.ts";
 import type { OpsContext } from "./ops-context.ts";
 import { publishCommand } from "./publish-command.ts";
@@ -19,7 +20,7 @@ export function postCommandHandler(ops: OpsContext) {
     if (!isJsonContentType(c.req.header("content-type"))) throw new ApiError(415, "unsupported_media_type", "content-type must be application/json");
     const declared = c.req.header("content-length");
     if (declared !== undefined && Number(declared) > MAX_COMMAND_BYTES) throw new ApiError(413, "body_too_large", `a command is at most ${MAX_COMMAND_BYTES} bytes`);
-    const body = await readBodyWithin(c.req, MAX_COMMAND_BYTES);
+    const body = await readBodyWithin(c.req, nodeRequest(c), MAX_COMMAND_BYTES);
     if (body === "too_large") throw new ApiError(413, "body_too_large", `a command is at most ${MAX_COMMAND_BYTES} bytes`);
     if (body === "unreadable") throw new ApiError(400, "body_unreadable", "request body could not be read completely");
     let input: unknown;

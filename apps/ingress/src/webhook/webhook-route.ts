@@ -15,6 +15,7 @@ import type { WebhookIntake } from "../intake/webhook-intake.ts";
 import type { IngressMetrics } from "../metrics.ts";
 import type { Lifecycle } from "../server/lifecycle.ts";
 import { OUTCOMES, type Outcome } from "./outcomes.ts";
+import { headerOf, nodeRequest } from "./node-bindings.ts";
 import { readBodyWithin } from "./read-body.ts";
 import { SIGNATURE_HEADER } from "./signature.ts";
 
@@ -49,20 +50,20 @@ export function webhookHandler(options: WebhookRouteOptions): (c: Context) => Pr
   }
 
   return async (c) => {
-    const request = c.req;
-    const requestId = requestIdFrom(request.header(REQUEST_ID_HEADER));
+    const incoming = nodeRequest(c);
+    const requestId = requestIdFrom(headerOf(c, incoming, REQUEST_ID_HEADER));
     if (lifecycle.draining) return answer(OUTCOMES.shutting_down, requestId);
-    const declaredLength = request.header("content-length");
+    const declaredLength = headerOf(c, incoming, "content-length");
     if (declaredLength !== undefined && Number(declaredLength) > maxBodyBytes) return answer(OUTCOMES.body_too_large, requestId);
-    if (!isJsonContentType(request.header("content-type"))) return answer(OUTCOMES.unsupported_media_type, requestId);
+    if (!isJsonContentType(headerOf(c, incoming, "content-type"))) return answer(OUTCOMES.unsupported_media_type, requestId);
     // Backpressure before reading: refusing costs nothing and memory stays bounded.
     if (intake.inFlight >= maxInFlight) return answer(OUTCOMES.overloaded, requestId);
 
-    const body = await readBodyWithin(request, maxBodyBytes);
+    const body = await readBodyWithin(c.req, incoming, maxBodyBytes);
     if (body === "too_large") return answer(OUTCOMES.body_too_large, requestId);
     if (body === "unreadable") return answer(OUTCOMES.body_unreadable, requestId);
 
-    const outcome = await intake.submit({ body, signature: request.header(SIGNATURE_HEADER), requestId, receivedAt: Date.now() });
+    const outcome = await intake.submit({ body, signature: headerOf(c, incoming, SIGNATURE_HEADER), requestId, receivedAt: Date.now() });
     return answer(outcome, requestId);
   };
 }
