@@ -103,6 +103,12 @@ export function createWorkerMetrics(registry: Registry) {
       labelNames: ["outcome"] as const,
       registers,
     }),
+    elasticsearchRetries: new Counter({
+      name: "worker_elasticsearch_retries_total",
+      help: "Waits before retrying a failed Elasticsearch request (unreachable, 429, 5xx), by stage",
+      labelNames: ["stage", "code"] as const,
+      registers,
+    }),
     bulkDuration: new Histogram({
       name: "worker_bulk_duration_seconds",
       help: "Elasticsearch bulk request latency",

@@ -11,6 +11,7 @@ import { ChatNameService } from "./chat-names/index.ts";
 import type { WorkerConfig } from "./config.ts";
 import { createDeadLetterPublisher, type DeadLetterSink } from "./dead-letter/dead-letter-publisher.ts";
 import { withElasticsearchRetry } from "./elasticsearch/retry.ts";
+import { elasticsearchErrorCode } from "./elasticsearch/transient-error.ts";
 import type { WorkerMetrics } from "./metrics.ts";
 import { createPipeline, type Pipeline } from "./pipeline.ts";
 import { ElasticsearchSink } from "./sink/elasticsearch-sink.ts";
@@ -72,8 +73,10 @@ export function createWorker(deps: WorkerDeps): Worker {
   const esRetry = <T>(call: () => Promise<T>) =>
     withElasticsearchRetry(call, {
       budgetMs: s.ELASTICSEARCH_RETRY_BUDGET_MS,
-      onRetry: (error, attempt, delayMs) =>
-        log.warn({ event: "ElasticsearchUnavailable", stage: "resolve", code: (error as Error).name, retryable: true, attempt, delay_ms: delayMs }, "Elasticsearch request failed; retrying"),
+      onRetry: (error, attempt, delayMs) => {
+        metrics?.elasticsearchRetries.inc({ stage: "resolve", code: elasticsearchErrorCode(error) });
+        log.warn({ event: "ElasticsearchUnavailable", stage: "resolve", code: elasticsearchErrorCode(error), retryable: true, attempt, delay_ms: delayMs }, "Elasticsearch request failed; retrying");
+      },
     });
 
   const chatNames = new ChatNameService({
@@ -105,8 +108,10 @@ export function createWorker(deps: WorkerDeps): Worker {
     es,
     retryBudgetMs: s.ELASTICSEARCH_RETRY_BUDGET_MS,
     ...(metrics ? { onBulk: (outcome, seconds) => (metrics.bulkRequests.inc({ outcome }), metrics.bulkDuration.observe(seconds)) } : {}),
-    onRetry: (code, items, attempt, delayMs) =>
-      log.warn({ event: "BulkRetry", stage: "index", code, retryable: true, count: items, attempt, delay_ms: delayMs }, "bulk items failed transiently; retrying"),
+    onRetry: (code, items, attempt, delayMs) => {
+      metrics?.elasticsearchRetries.inc({ stage: "index", code });
+      log.warn({ event: "BulkRetry", stage: "index", code, retryable: true, count: items, attempt, delay_ms: delayMs }, "bulk items failed transiently; retrying");
+    },
   });
 
   const deadLetters: DeadLetterSink = createDeadLetterPublisher(deps.pubsub, s.PUBSUB_DEAD_LETTER_TOPIC);
