@@ -43,8 +43,9 @@ const MAX_SLOTS = 1 << 17;
 const MAX_GENERATIONS = 1 << 13;
 /**
  * A hand-off to the thread costs ~13 µs however small (measured: postMessage with transfers), and
- * under load an event-loop turn holds only one or two new requests. So deliveries gather for up
- * to 1 ms, or until 64 are waiting, and cross together.
+ * under load an event-loop turn holds only one or two new requests. So when many deliveries are in
+ * flight they gather for up to 1 ms, or until 64 are waiting, and cross together; when few are
+ * (light load, where latency matters more than CPU) they cross at the end of the turn.
  */
 const HANDOFF_WINDOW_MS = 1;
 const HANDOFF_MAX_DELIVERIES = 64;
@@ -79,7 +80,8 @@ export class ThreadedIntake implements WebhookIntake {
   /** Bytes the packed batch needs: bodies plus Latin-1 headers. */
   #bytes = 0;
   #scheduled = false;
-  #handoffTimer: NodeJS.Timeout | undefined;
+  #handoffTimeout: NodeJS.Timeout | undefined;
+  #handoffImmediate: NodeJS.Immediate | undefined;
 
   // Commands and probes are rare: a map per request is fine.
   #requests = new Map<number, Resolve<ErrorReport | string | null>>();
@@ -130,7 +132,8 @@ export class ThreadedIntake implements WebhookIntake {
       if (this.#tickets.length >= HANDOFF_MAX_DELIVERIES) this.#sendBatch();
       else if (!this.#scheduled) {
         this.#scheduled = true;
-        this.#handoffTimer = setTimeout(() => this.#sendBatch(), HANDOFF_WINDOW_MS);
+        if (this.#inFlight > HANDOFF_MAX_DELIVERIES) this.#handoffTimeout = setTimeout(() => this.#sendBatch(), HANDOFF_WINDOW_MS);
+        else this.#handoffImmediate = setImmediate(() => this.#sendBatch());
       }
     });
   }
@@ -155,8 +158,7 @@ export class ThreadedIntake implements WebhookIntake {
   }
 
   #sendBatch(): void {
-    if (this.#scheduled) clearTimeout(this.#handoffTimer);
-    this.#scheduled = false;
+    this.#cancelHandoff();
     const count = this.#tickets.length;
     if (count === 0) return;
     // Not from Buffer's shared pool: the whole ArrayBuffer moves to the other thread.
@@ -181,6 +183,15 @@ export class ThreadedIntake implements WebhookIntake {
     const message: ToThread = { kind: "deliveries", slots, layout, receivedAt, bytes: bytes.buffer };
     this.#clearBatch();
     this.#post(message, [bytes.buffer, slots.buffer, layout.buffer, receivedAt.buffer]);
+  }
+
+  #cancelHandoff(): void {
+    if (!this.#scheduled) return;
+    this.#scheduled = false;
+    clearTimeout(this.#handoffTimeout);
+    clearImmediate(this.#handoffImmediate);
+    this.#handoffTimeout = undefined;
+    this.#handoffImmediate = undefined;
   }
 
   #clearBatch(): void {
@@ -223,8 +234,7 @@ export class ThreadedIntake implements WebhookIntake {
 
   #failEverything(outcome: Outcome, error: ErrorReport): void {
     // Deliveries not yet handed off belong to the dead thread's era too.
-    if (this.#scheduled) clearTimeout(this.#handoffTimer);
-    this.#scheduled = false;
+    this.#cancelHandoff();
     this.#clearBatch();
     for (let slot = 0; slot < this.#resolvers.length; slot++) if (this.#resolvers[slot] !== undefined) this.#settle(slot, outcome);
     for (const resolve of this.#requests.values()) resolve(error);
