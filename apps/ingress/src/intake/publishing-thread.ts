@@ -15,8 +15,9 @@ import { eventMessage } from "../webhook/event-message.ts";
 import { eventTypeLabelIndex } from "../webhook/event-type-label.ts";
 import { outcomeIndex } from "../webhook/outcomes.ts";
 import { createSignatureVerifier } from "../webhook/signature.ts";
-import { LAYOUT_STRIDE, NO_EVENT_TYPE, type DeliveryBatch, type ErrorReport, type FromThread, type ThreadConfig, type ToThread } from "./thread-protocol.ts";
-import { unavailableOutcome } from "./webhook-intake.ts";
+import { forEachDelivery } from "./delivery-packing.ts";
+import { NO_EVENT_TYPE, type ErrorReport, type FromThread, type ThreadConfig, type ToThread } from "./thread-protocol.ts";
+import { unavailableOutcome, type Delivery } from "./webhook-intake.ts";
 
 if (!parentPort) throw new Error("publishing-thread.ts runs as a worker thread");
 const port = parentPort;
@@ -24,7 +25,7 @@ const config = workerData as ThreadConfig;
 const send = (message: FromThread, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 const ACCEPTED = outcomeIndex("accepted");
-/** Publish tokens are `slot * TOKEN_SLOT + event-type label` (labels fit in a byte). */
+/** Publish tokens are `ticket * TOKEN_SLOT + event-type label` (labels fit in a byte). */
 const TOKEN_SLOT = 256;
 
 /** Outcomes settled this turn, sent together at its end. */
@@ -34,8 +35,8 @@ class ReplyBuffer {
   #eventTypes: number[] = [];
   #scheduled = false;
 
-  add(slot: number, outcome: number, eventType: number): void {
-    this.#slots.push(slot);
+  add(ticket: number, outcome: number, eventType: number): void {
+    this.#slots.push(ticket);
     this.#outcomes.push(outcome);
     this.#eventTypes.push(eventType);
     if (!this.#scheduled) {
@@ -90,38 +91,26 @@ async function start(): Promise<void> {
   const verify = config.WEBHOOK_SIGNATURE_VERIFICATION ? createSignatureVerifier(config.PERISKOPE_SIGNING_KEY) : null;
   const replies = new ReplyBuffer();
   const settled: Settled = (token, error) => {
-    const slot = Math.floor(token / TOKEN_SLOT);
+    const ticket = Math.floor(token / TOKEN_SLOT);
     const eventType = token % TOKEN_SLOT;
-    replies.add(slot, error === null ? ACCEPTED : outcomeIndex(unavailableOutcome(error).code), eventType);
+    replies.add(ticket, error === null ? ACCEPTED : outcomeIndex(unavailableOutcome(error).code), eventType);
   };
 
-  const admitAndPublish = (batch: DeliveryBatch) => {
-    const bytes = Buffer.from(batch.bytes);
-    const { layout } = batch;
-    let offset = 0;
-    for (let i = 0; i < batch.slots.length; i++) {
-      const slot = batch.slots[i] as number;
-      const bodyLength = layout[i * LAYOUT_STRIDE] as number;
-      const signatureLength = layout[i * LAYOUT_STRIDE + 1] as number;
-      const requestIdLength = layout[i * LAYOUT_STRIDE + 2] as number;
-      const body = bytes.subarray(offset, (offset += bodyLength));
-      const signature = signatureLength < 0 ? undefined : bytes.toString("latin1", offset, (offset += signatureLength));
-      const requestId = bytes.toString("latin1", offset, (offset += requestIdLength));
-      const admission = admitWebhook(body, signature, verify);
-      if (!admission.ok) {
-        replies.add(slot, outcomeIndex(admission.code), NO_EVENT_TYPE);
-        continue;
-      }
-      const message = eventMessage(body, admission.eventType, requestId, isoTime(batch.receivedAt[i] as number));
-      // The token carries slot and event-type label, so one shared callback serves every message.
-      events.enqueue(message, slot * TOKEN_SLOT + eventTypeLabelIndex(admission.eventType), settled);
+  const admitAndPublish = (ticket: number, delivery: Delivery) => {
+    const admission = admitWebhook(delivery.body, delivery.signature, verify);
+    if (!admission.ok) {
+      replies.add(ticket, outcomeIndex(admission.code), NO_EVENT_TYPE);
+      return;
     }
+    const message = eventMessage(delivery.body, admission.eventType, delivery.requestId, isoTime(delivery.receivedAt));
+    // The token carries ticket and event-type label, so one shared callback serves every message.
+    events.enqueue(message, ticket * TOKEN_SLOT + eventTypeLabelIndex(admission.eventType), settled);
   };
 
   port.on("message", (message: ToThread) => {
     switch (message.kind) {
       case "deliveries":
-        admitAndPublish(message);
+        forEachDelivery(message, admitAndPublish);
         return;
       case "command":
         commands.publish({ data: message.data, attributes: message.attributes }).then(

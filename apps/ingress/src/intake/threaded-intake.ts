@@ -17,7 +17,9 @@ import type { Logger } from "@periskope-pipeline/observability";
 import { PublishError, type EventPublisher, type OutboundMessage } from "../publishing/event-publisher.ts";
 import { OUTCOMES, outcomeAt, type Outcome } from "../webhook/outcomes.ts";
 import { logPublishFailure } from "./publish-failure-log.ts";
-import { LAYOUT_STRIDE, NO_EVENT_TYPE, threadConfigFrom, type ErrorReport, type FromThread, type OutcomeBatch, type ThreadConfig, type ToThread } from "./thread-protocol.ts";
+import { DeliveryPacker } from "./delivery-packing.ts";
+import { PendingDeliveries } from "./pending-deliveries.ts";
+import { NO_EVENT_TYPE, threadConfigFrom, type ErrorReport, type FromThread, type OutcomeBatch, type ThreadConfig, type ToThread } from "./thread-protocol.ts";
 import { NO_OBSERVER, type Delivery, type IntakeObserver, type WebhookIntake } from "./webhook-intake.ts";
 
 export interface ThreadedIntakeOptions {
@@ -38,9 +40,6 @@ const YOUNG_GENERATION_MB = 24;
 /** Answer-by margin over the publish timeout before the HTTP thread gives up on a delivery. */
 const ANSWER_MARGIN_MS = 2_000;
 const SWEEP_INTERVAL_MS = 500;
-/** Tickets are `generation * MAX_SLOTS + slot` and must fit the Int32Array they travel in. */
-const MAX_SLOTS = 1 << 17;
-const MAX_GENERATIONS = 1 << 13;
 /**
  * A hand-off to the thread costs ~13 µs however small (measured: postMessage with transfers), and
  * under load an event-loop turn holds only one or two new requests. So when many deliveries are in
@@ -52,33 +51,20 @@ const HANDOFF_MAX_DELIVERIES = 64;
 const RESTART_DELAY_MS = 1_000;
 
 type Resolve<T> = (value: T) => void;
+const CLOSED_ERROR: ErrorReport = { code: "unavailable", message: "publishing thread exited" };
 
 export class ThreadedIntake implements WebhookIntake {
   readonly commands: EventPublisher;
   readonly #options: ThreadedIntakeOptions;
   readonly #observer: IntakeObserver;
-  readonly #answerWithinMs: number;
   #worker!: Worker;
   #ready = false;
   #closing: Promise<void> | undefined;
   #sweeper: NodeJS.Timeout;
 
-  // Deliveries awaiting an outcome, by slot. A slot is reused once answered; its generation makes
-  // a late answer for a previous occupant (expired by the sweep) unable to reach the next one.
-  #resolvers: (Resolve<Outcome> | undefined)[] = [];
-  #deadlines: number[] = [];
-  #generations: number[] = [];
-  #freeSlots: number[] = [];
-  #inFlight = 0;
-
-  // The batch being gathered for the next hand-off (tickets: slot and generation).
-  #tickets: number[] = [];
-  #bodies: Uint8Array[] = [];
-  #receivedAt: number[] = [];
-  #signatures: (string | null)[] = [];
-  #requestIds: string[] = [];
-  /** Bytes the packed batch needs: bodies plus Latin-1 headers. */
-  #bytes = 0;
+  readonly #pending: PendingDeliveries;
+  /** The batch gathering for the next hand-off. */
+  readonly #packer = new DeliveryPacker();
   #scheduled = false;
   #handoffTimeout: NodeJS.Timeout | undefined;
   #handoffImmediate: NodeJS.Immediate | undefined;
@@ -90,14 +76,14 @@ export class ThreadedIntake implements WebhookIntake {
   private constructor(options: ThreadedIntakeOptions) {
     this.#options = options;
     this.#observer = options.observer ?? NO_OBSERVER;
-    this.#answerWithinMs = options.config.PUBLISH_TIMEOUT_MS + ANSWER_MARGIN_MS;
+    this.#pending = new PendingDeliveries(options.config.PUBLISH_TIMEOUT_MS + ANSWER_MARGIN_MS);
     this.commands = {
       publish: (message) => this.#publishCommand(message),
       flush: async () => {},
       probe: () => this.probe(),
       close: async () => {},
     };
-    this.#sweeper = setInterval(() => this.#expireOverdue(), SWEEP_INTERVAL_MS);
+    this.#sweeper = setInterval(() => this.#pending.expireOverdue(Date.now(), OUTCOMES.publish_timeout), SWEEP_INTERVAL_MS);
     this.#sweeper.unref();
   }
 
@@ -109,31 +95,21 @@ export class ThreadedIntake implements WebhookIntake {
   }
 
   get inFlight(): number {
-    return this.#inFlight;
+    return this.#pending.size;
   }
 
   submit(delivery: Delivery): Promise<Outcome> {
     if (this.#closing) return Promise.resolve(OUTCOMES.shutting_down);
     if (!this.#ready) return Promise.resolve(OUTCOMES.publish_unavailable);
-    const slot = this.#freeSlots.length > 0 ? (this.#freeSlots.pop() as number) : this.#resolvers.length;
-    if (slot >= MAX_SLOTS) return Promise.resolve(OUTCOMES.overloaded);
     return new Promise<Outcome>((resolve) => {
-      const generation = ((this.#generations[slot] ?? 0) + 1) % MAX_GENERATIONS;
-      this.#generations[slot] = generation;
-      this.#resolvers[slot] = resolve;
-      this.#deadlines[slot] = delivery.receivedAt + this.#answerWithinMs;
-      this.#inFlight++;
-      this.#tickets.push(generation * MAX_SLOTS + slot);
-      this.#bodies.push(delivery.body);
-      this.#receivedAt.push(delivery.receivedAt);
-      this.#signatures.push(delivery.signature ?? null);
-      this.#requestIds.push(delivery.requestId);
-      this.#bytes += delivery.body.byteLength + (delivery.signature?.length ?? 0) + delivery.requestId.length;
-      if (this.#tickets.length >= HANDOFF_MAX_DELIVERIES) this.#sendBatch();
+      const ticket = this.#pending.open(delivery.receivedAt, resolve);
+      if (ticket < 0) return resolve(OUTCOMES.overloaded);
+      this.#packer.add(ticket, delivery);
+      if (this.#packer.count >= HANDOFF_MAX_DELIVERIES) this.#handOff();
       else if (!this.#scheduled) {
         this.#scheduled = true;
-        if (this.#inFlight > HANDOFF_MAX_DELIVERIES) this.#handoffTimeout = setTimeout(() => this.#sendBatch(), HANDOFF_WINDOW_MS);
-        else this.#handoffImmediate = setImmediate(() => this.#sendBatch());
+        if (this.#pending.size > HANDOFF_MAX_DELIVERIES) this.#handoffTimeout = setTimeout(() => this.#handOff(), HANDOFF_WINDOW_MS);
+        else this.#handoffImmediate = setImmediate(() => this.#handOff());
       }
     });
   }
@@ -147,7 +123,7 @@ export class ThreadedIntake implements WebhookIntake {
   /** Answers everything in flight (the thread flushes its publishers), then stops the thread. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      if (this.#scheduled) this.#sendBatch();
+      if (this.#scheduled) this.#handOff();
       clearInterval(this.#sweeper);
       if (!this.#ready) return;
       const closed = new Promise<void>((resolve) => this.#worker.once("exit", () => resolve()));
@@ -157,32 +133,11 @@ export class ThreadedIntake implements WebhookIntake {
     return this.#closing;
   }
 
-  #sendBatch(): void {
+  #handOff(): void {
     this.#cancelHandoff();
-    const count = this.#tickets.length;
-    if (count === 0) return;
-    // Not from Buffer's shared pool: the whole ArrayBuffer moves to the other thread.
-    const bytes = Buffer.allocUnsafeSlow(this.#bytes);
-    const layout = new Int32Array(count * LAYOUT_STRIDE);
-    let offset = 0;
-    for (let i = 0; i < count; i++) {
-      const body = this.#bodies[i] as Uint8Array;
-      bytes.set(body, offset);
-      offset += body.byteLength;
-      const signature = this.#signatures[i];
-      const requestId = this.#requestIds[i] as string;
-      const sigLength = signature == null ? -1 : bytes.write(signature, offset, "latin1");
-      offset += Math.max(0, sigLength);
-      offset += bytes.write(requestId, offset, "latin1");
-      layout[i * LAYOUT_STRIDE] = body.byteLength;
-      layout[i * LAYOUT_STRIDE + 1] = sigLength;
-      layout[i * LAYOUT_STRIDE + 2] = requestId.length;
-    }
-    const slots = Int32Array.from(this.#tickets);
-    const receivedAt = Float64Array.from(this.#receivedAt);
-    const message: ToThread = { kind: "deliveries", slots, layout, receivedAt, bytes: bytes.buffer };
-    this.#clearBatch();
-    this.#post(message, [bytes.buffer, slots.buffer, layout.buffer, receivedAt.buffer]);
+    if (this.#packer.count === 0) return;
+    const { batch, transfer } = this.#packer.take();
+    this.#post(batch, transfer);
   }
 
   #cancelHandoff(): void {
@@ -194,50 +149,20 @@ export class ThreadedIntake implements WebhookIntake {
     this.#handoffImmediate = undefined;
   }
 
-  #clearBatch(): void {
-    this.#tickets = [];
-    this.#bodies = [];
-    this.#receivedAt = [];
-    this.#signatures = [];
-    this.#requestIds = [];
-    this.#bytes = 0;
-  }
-
-  #settle(slot: number, outcome: Outcome): void {
-    const resolve = this.#resolvers[slot];
-    if (resolve === undefined) return; // already expired by the sweep
-    this.#resolvers[slot] = undefined;
-    this.#freeSlots.push(slot);
-    this.#inFlight--;
-    resolve(outcome);
-  }
-
   #onOutcomes(batch: OutcomeBatch): void {
     for (let i = 0; i < batch.slots.length; i++) {
       const eventType = batch.eventTypes[i] as number;
       if (eventType !== NO_EVENT_TYPE) this.#observer.eventAdmitted(eventType);
-      const ticket = batch.slots[i] as number;
-      const slot = ticket % MAX_SLOTS;
-      // An answer for a delivery the sweep already gave up on: its slot may serve another one now.
-      if (this.#generations[slot] !== Math.floor(ticket / MAX_SLOTS)) continue;
-      this.#settle(slot, outcomeAt(batch.outcomes[i] as number));
+      this.#pending.settle(batch.slots[i] as number, outcomeAt(batch.outcomes[i] as number));
     }
   }
 
-  #expireOverdue(): void {
-    if (this.#inFlight === 0) return;
-    const now = Date.now();
-    for (let slot = 0; slot < this.#resolvers.length; slot++) {
-      if (this.#resolvers[slot] !== undefined && (this.#deadlines[slot] as number) <= now) this.#settle(slot, OUTCOMES.publish_timeout);
-    }
-  }
-
-  #failEverything(outcome: Outcome, error: ErrorReport): void {
+  #failEverything(outcome: Outcome): void {
     // Deliveries not yet handed off belong to the dead thread's era too.
     this.#cancelHandoff();
-    this.#clearBatch();
-    for (let slot = 0; slot < this.#resolvers.length; slot++) if (this.#resolvers[slot] !== undefined) this.#settle(slot, outcome);
-    for (const resolve of this.#requests.values()) resolve(error);
+    this.#packer.clear();
+    this.#pending.settleAll(outcome);
+    for (const resolve of this.#requests.values()) resolve(CLOSED_ERROR);
     this.#requests.clear();
   }
 
@@ -301,7 +226,7 @@ export class ThreadedIntake implements WebhookIntake {
       worker.on("exit", (code) => {
         const wasReady = this.#ready;
         this.#ready = false;
-        this.#failEverything(this.#closing ? OUTCOMES.shutting_down : OUTCOMES.publish_unavailable, { code: "unavailable", message: "publishing thread exited" });
+        this.#failEverything(this.#closing ? OUTCOMES.shutting_down : OUTCOMES.publish_unavailable);
         if (!wasReady) reject(new Error(`publishing thread exited during startup (code ${code})`));
         if (this.#closing || !wasReady) return;
         this.#options.log.error({ event: "PublishingThreadExited", stage: "publish", code: "thread_exit", exit_code: code, retryable: true }, "publishing thread died; restarting");
