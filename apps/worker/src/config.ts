@@ -28,7 +28,8 @@ export const workerSettings = {
   PUBSUB_MAX_STREAMS: envInt(10, { min: 1, max: 64 }),
   /** Messages held by this worker (pulled, not yet acked): bounds memory and redelivery after a crash. */
   PUBSUB_MAX_OUTSTANDING_MESSAGES: envInt(6_000, { min: 1 }),
-  PUBSUB_MAX_OUTSTANDING_BYTES: envInt(64 * MIB, { min: 1024 }),
+  /** Also bounds the parsed live set under the heap cap of node-flags.ts: a burst of large webhooks waits. */
+  PUBSUB_MAX_OUTSTANDING_BYTES: envInt(32 * MIB, { min: 1024 }),
   /** Lease bounds: how long a message stays invisible to other replicas while we work on it. */
   PUBSUB_MIN_ACK_DEADLINE_SECONDS: envInt(10, { min: 10, max: 600 }),
   PUBSUB_MAX_ACK_DEADLINE_SECONDS: envInt(60, { min: 10, max: 600 }),

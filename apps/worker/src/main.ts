@@ -22,6 +22,7 @@ import { createPubSub, ensureTopology, topologyNamesFromEnv } from "@periskope-p
 import { commandSettingsFromConfig, startCommands } from "./commands/index.ts";
 import { configSchema, type WorkerConfig } from "./config.ts";
 import { startMetricsServer } from "./metrics-server.ts";
+import { missingNodeFlags } from "./node-flags.ts";
 import { createWorkerMetrics } from "./metrics.ts";
 import { createWorker } from "./worker.ts";
 
@@ -56,6 +57,10 @@ const periskopeBase: PeriskopeClientOptions | undefined = config.PERISKOPE_API_K
 const periskope = periskopeBase ? createPeriskopeClient({ ...periskopeBase, onAttempt: countApiCalls }) : undefined;
 
 log.info({ event: "WorkerStarting", config: redactConfig(config) }, "worker starting");
+const missingFlags = missingNodeFlags();
+if (missingFlags.length > 0) {
+  log.warn({ event: "NodeFlagsMissing", code: "memory", flags: missingFlags }, `start node with ${missingFlags.join(" ")} (see src/node-flags.ts): without them memory grows well past what the worker needs`);
+}
 if (!periskope) {
   log.warn({ event: "PeriskopeApiDisabled", stage: "resolve", code: "NO_API_KEY" }, "PERISKOPE_API_KEY is not set: names come only from the cache index and webhooks");
 }

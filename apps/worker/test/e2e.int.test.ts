@@ -11,6 +11,7 @@ import { TEST_API_KEY } from "./support/in-process-worker.ts";
 import { createTestStack, type TestStack } from "./support/test-stack.ts";
 import { allDocuments, countDocuments, waitFor, waitForCount } from "./support/wait.ts";
 import { startNodeProcess, type ChildService } from "./support/worker-process.ts";
+import { WORKER_NODE_FLAGS } from "../src/node-flags.ts";
 
 const SIGNING_KEY = "peri_e2e_signing_key";
 const TOTAL = 1_000;
@@ -37,7 +38,7 @@ beforeAll(async () => {
     PERISKOPE_API_URL: sim.url,
     PERISKOPE_API_KEY: TEST_API_KEY,
     PERISKOPE_PHONES: sim.phones.join(","),
-  });
+  }, WORKER_NODE_FLAGS);
   const ready = (url: string, child: ChildService) =>
     waitFor(`${url} to be ready`, async () => (await fetch(url)).ok, 60_000).catch((error) => {
       throw new Error(`${(error as Error).message}\n${child.output()}`);

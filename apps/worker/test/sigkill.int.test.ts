@@ -9,6 +9,7 @@ import { publishBodies } from "./support/publish.ts";
 import { createTestStack, type TestStack } from "./support/test-stack.ts";
 import { allDocuments, countDocuments, waitFor, waitForCount } from "./support/wait.ts";
 import { startNodeProcess, type ChildService } from "./support/worker-process.ts";
+import { WORKER_NODE_FLAGS } from "../src/node-flags.ts";
 
 const TOTAL = 2_000;
 let stack: TestStack;
@@ -34,6 +35,7 @@ function startWorkerProcess(overrides: Record<string, string> = {}): ChildServic
       LOG_LEVEL: "warn",
       ...overrides,
     }),
+    WORKER_NODE_FLAGS,
   );
   processes.push(worker);
   return worker;

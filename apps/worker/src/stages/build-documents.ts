@@ -54,16 +54,16 @@ function buildMessage(event: DecodedEvent, names: ReadonlyMap<string, ChatNameRe
   const chatId = typeof data.chat_id === "string" && data.chat_id !== "" ? data.chat_id : undefined;
   const resolution = chatId !== undefined ? names.get(chatId) : undefined;
   const name = resolution?.status === "resolved" ? resolution : undefined;
-  const document: Record<string, unknown> = {
-    ...data,
-    chat_name: name ? name.name : null,
-    chat_name_status: name ? "resolved" : "unresolved",
-    event_type: envelope.eventType,
-    "@timestamp": iso(parsePeriskopeTime(data.timestamp) ?? version),
-    event_time: iso(version),
-    received_at: iso(receivedAt),
-    indexed_at: indexedAt,
-  };
+  // The message object was parsed for this delivery alone, so it becomes the document in place:
+  // no copy of every message per batch (the worker's allocation rate is what sets its memory).
+  const document: Record<string, unknown> = data;
+  document.chat_name = name ? name.name : null;
+  document.chat_name_status = name ? "resolved" : "unresolved";
+  document.event_type = envelope.eventType;
+  document["@timestamp"] = iso(parsePeriskopeTime(data.timestamp) ?? version);
+  document.event_time = iso(version);
+  document.received_at = iso(receivedAt);
+  document.indexed_at = indexedAt;
   if (name?.chatType !== undefined && document.chat_type === undefined) document.chat_type = name.chatType;
   if (envelope.id !== undefined) document.event_id = envelope.id;
   if (envelope.eventType === "message.deleted") document.is_deleted = true;

@@ -16,8 +16,8 @@ export interface ChildService {
 }
 
 /** Starts `entry` (relative to the repository root) with exactly this environment plus PATH. */
-export function startNodeProcess(entry: string, env: Record<string, string>): ChildService {
-  const child = spawn(process.execPath, [entry], {
+export function startNodeProcess(entry: string, env: Record<string, string>, nodeFlags: readonly string[] = []): ChildService {
+  const child = spawn(process.execPath, [...nodeFlags, entry], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
     stdio: ["ignore", "pipe", "pipe"],

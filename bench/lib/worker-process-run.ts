@@ -1,0 +1,94 @@
+/**
+ * Ceiling-free run (3) of the worker benchmark: the real worker process (`apps/worker/src/main.ts`,
+ * as deployed) pulling a pre-published backlog. Timed from the moment it reports ready (pulling)
+ * until every document is searchable; its peak RSS comes from the kernel (VmHWM).
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
+import { WORKER_NODE_FLAGS } from "../../apps/worker/src/node-flags.ts";
+
+const WORKER_MAIN = fileURLToPath(new URL("../../apps/worker/src/main.ts", import.meta.url));
+
+export interface WorkerRun {
+  readonly startup_ms: number;
+  readonly wall_ms: number;
+  readonly docs: number;
+  readonly docs_per_s: number;
+  readonly rss_peak_mb: number;
+  readonly metrics: string;
+}
+
+export async function runWorkerProcess(options: {
+  env: Record<string, string>;
+  metricsPort: number;
+  es: ElasticsearchClient;
+  index: string;
+  expected: number;
+  timeoutMs: number;
+  log: (line: string) => void;
+}): Promise<WorkerRun> {
+  const spawned = performance.now();
+  // As deployed: the worker's recommended flags, plus any extra (e.g. --cpu-prof) for diagnosis.
+  const flags = [...WORKER_NODE_FLAGS, ...(process.env.BENCH_WORKER_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean)];
+  const child = spawn(process.execPath, [...flags, WORKER_MAIN], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...options.env }, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-10_000)));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const base = `http://127.0.0.1:${options.metricsPort}`;
+  try {
+    const deadline = Date.now() + options.timeoutMs;
+    while (!(await fetch(`${base}/readyz`).then((r) => r.ok, () => false))) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`worker did not become ready\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const ready = performance.now();
+    let docs = 0;
+    let lastLog = 0;
+    while (docs < options.expected) {
+      if (Date.now() > deadline) throw new Error(`only ${docs} of ${options.expected} documents within ${options.timeoutMs} ms\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+      // Searchable means visible to search: count without forcing a refresh (the index refreshes every second).
+      docs = (await options.es.count({ index: options.index })).count;
+      if (performance.now() - lastLog > 5_000) {
+        lastLog = performance.now();
+        options.log(`pipeline: ${docs.toLocaleString("en-US")} documents searchable after ${Math.round(lastLog - ready)} ms`);
+      }
+    }
+    const done = performance.now();
+    const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
+    const rss = peakRssMb(child.pid!);
+    return {
+      startup_ms: Math.round(ready - spawned),
+      wall_ms: Math.round(done - ready),
+      docs,
+      docs_per_s: Math.round(docs / ((done - ready) / 1000)),
+      rss_peak_mb: rss,
+      metrics,
+    };
+  } finally {
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** The kernel's high-water mark of the process's resident set (VmHWM), in MB. */
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN);
+  return Math.round(kb / 1024);
+}
+
+/** Sum of a counter's series whose labels match. */
+export function metricSum(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
+    sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return sum;
+}

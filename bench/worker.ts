@@ -1,0 +1,239 @@
+/**
+ * `npm run bench -- worker [--messages 100000] [--chats 500] [--es-heap 2g] [--sample 20000]`
+ *
+ * In one run on this machine, against a private Elasticsearch node and a private Pub/Sub emulator
+ * (so other processes' traffic does not share them), with the same N realistic `message.created`
+ * bodies over `--chats` simulator chats:
+ * 1. raw Elasticsearch ceiling: the worker's own enriched documents bulk-indexed from memory,
+ *    pre-serialized, external_gte versions, at the best batch × concurrency found on a sample;
+ * 2. queue ceiling: a bare subscriber with the worker's pull settings acking on arrival;
+ * 3. the real pipeline: the worker process (`apps/worker/src/main.ts`, default settings) pulling
+ *    the N pre-published bodies, half of the chats already in the name cache, the others resolved
+ *    through the Periskope simulator; timed from "ready" until N documents are searchable.
+ * Writes bench/results/worker.json: docs/s of each, worker peak RSS, API calls,
+ * ratio_es = pipeline ÷ ES ceiling, ratio_queue = pipeline ÷ queue ceiling.
+ * Targets (issue 5): ratio_queue ≥ 0.9 or ratio_es ≥ 0.8 (the lower ceiling binds), API calls =
+ * uncached chats, RSS ≤ 300 MB.
+ */
+import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { parseArgs } from "node:util";
+import { loadConfig } from "@periskope-pipeline/config";
+import { createElasticsearchClient, installTemplates, type IndexNames } from "@periskope-pipeline/elasticsearch";
+import { createPubSub, ensureTopology, type TopologyNames } from "@periskope-pipeline/pubsub";
+import { startSimulator } from "@periskope-pipeline/testkit";
+import { startPrivateEmulator } from "../apps/ingress/test/support/private-emulator.ts";
+import { CacheIndex, type ChatNameResolution } from "../apps/worker/src/chat-names/index.ts";
+import { configSchema } from "../apps/worker/src/config.ts";
+import { WORKER_NODE_FLAGS } from "../apps/worker/src/node-flags.ts";
+import { freePort } from "../apps/worker/test/support/free-port.ts";
+import { createOwnElasticsearch } from "../apps/worker/test/support/own-elasticsearch.ts";
+import { publishBodies } from "../apps/worker/test/support/publish.ts";
+import { workerBenchBodies, type BenchChat } from "./lib/worker-bodies.ts";
+import { bulkFromMemory, enrichedOperations, findBestShape, type BulkShape } from "./lib/worker-es-ceiling.ts";
+import { metricSum, runWorkerProcess } from "./lib/worker-process-run.ts";
+import { measureQueueCeiling } from "./lib/worker-queue-ceiling.ts";
+
+const { values } = parseArgs({
+  options: {
+    messages: { type: "string", default: "100000" },
+    chats: { type: "string", default: "500" },
+    "es-heap": { type: "string", default: "2g" },
+    sample: { type: "string", default: "20000" },
+  },
+});
+const N = Number(values.messages);
+const CHATS = Number(values.chats);
+const SAMPLE = Math.min(Number(values.sample), N);
+const API_KEY = "bench-key";
+const SEED = "bench-worker";
+const OUT = new URL("./results/worker.json", import.meta.url);
+const SHAPES: BulkShape[] = [
+  { batch: 1_000, concurrency: 2 },
+  { batch: 2_000, concurrency: 2 },
+  { batch: 5_000, concurrency: 2 },
+  { batch: 1_000, concurrency: 4 },
+  { batch: 2_000, concurrency: 4 },
+];
+
+const log = (message: string) => process.stderr.write(`[bench worker] ${new Date().toISOString().slice(11, 19)} ${message}\n`);
+const loadBefore = loadavg();
+process.env.METADATA_SERVER_DETECTION = "none";
+
+const suffix = randomUUID().slice(0, 8);
+log(`starting a private Elasticsearch (heap ${values["es-heap"]}) and a private Pub/Sub emulator`);
+const ownEs = createOwnElasticsearch({ httpPort: await freePort(), transportPort: await freePort(), heap: values["es-heap"] });
+const [, emulator] = await Promise.all([ownEs.start(), startPrivateEmulator()]);
+const es = createElasticsearchClient({ url: ownEs.url, requestTimeoutMs: 120_000 });
+const projectId = `bench-worker-${suffix}`;
+const pubsub = createPubSub({ projectId, emulatorHost: emulator.host });
+const sim = await startSimulator({ chats: CHATS, apiKey: API_KEY, nullNameRatio: 0, seed: SEED });
+
+try {
+  const indices: IndexNames = { messages: `bench-${suffix}-messages`, chatNames: `bench-${suffix}-names`, events: `bench-${suffix}-events`, commands: `bench-${suffix}-commands` };
+  const topology: TopologyNames = {
+    eventsTopic: `events-${suffix}`,
+    eventsSubscription: `events-worker-${suffix}`,
+    commandsTopic: `commands-${suffix}`,
+    commandsSubscription: `commands-worker-${suffix}`,
+    deadLetterTopic: `dead-${suffix}`,
+    deadLetterSubscription: `dead-replay-${suffix}`,
+  };
+  const ceilingSubscription = `events-ceiling-${suffix}`;
+  await installTemplates(es, indices);
+  await ensureTopology(pubsub, topology);
+  await pubsub.topic(topology.eventsTopic).createSubscription(ceilingSubscription, { ackDeadlineSeconds: 60 });
+
+  // --- input ----------------------------------------------------------------------------------
+  const chats: BenchChat[] = sim.chatIds().map((chatId) => ({ chatId, orgPhone: String(sim.getChat(chatId)!.org_phone) }));
+  const cached = chats.slice(0, Math.floor(chats.length / 2));
+  await new CacheIndex(es, indices.chatNames).write(cached.map((c) => ({ chatId: c.chatId, chatName: sim.getChat(c.chatId)!.chat_name!, source: "refresh" as const })));
+  log(`generating ${N.toLocaleString("en-US")} bodies over ${chats.length} chats (${cached.length} cached)`);
+  const bodies = workerBenchBodies(N, chats, SEED);
+  const bodyBytes = bodies.reduce((sum, b) => sum + b.length, 0);
+  log(`publishing them (avg ${Math.round(bodyBytes / N)} bytes) to a topic with two subscriptions`);
+  const publishStarted = performance.now();
+  for (let start = 0; start < N; start += 10_000) await publishBodies(pubsub, topology.eventsTopic, bodies.slice(start, start + 10_000));
+  log(`published in ${Math.round(performance.now() - publishStarted)} ms`);
+
+  // --- 1. raw Elasticsearch ceiling ---------------------------------------------------------------
+  const names = new Map<string, ChatNameResolution>(chats.map((c) => [c.chatId, { status: "resolved", name: sim.getChat(c.chatId)!.chat_name! }]));
+  const trialIndices: string[] = [];
+  const freshIndex = async (label: string) => {
+    const index = `${indices.messages}-${label}`;
+    await es.indices.create({ index });
+    trialIndices.push(index);
+    return index;
+  };
+  const trials = await findBestShape(es, (index) => enrichedOperations(bodies.slice(0, SAMPLE), names, index), SHAPES, freshIndex);
+  const best = trials[0]!;
+  log(`ES trials (${SAMPLE} docs): ${trials.map((t) => `${t.batch}x${t.concurrency}=${t.docs_per_s}/s`).join(", ")}`);
+  const ceilingIndex = await freshIndex("ceiling");
+  const allLines = enrichedOperations(bodies, names, ceilingIndex);
+  const esWall = await bulkFromMemory(es, allLines, best);
+  allLines.length = 0;
+  const esCeiling = { method: "worker's enriched documents, pre-serialized NDJSON, external_gte, bulk from memory", best_shape: { batch: best.batch, concurrency: best.concurrency }, trials, docs: N, wall_ms: Math.round(esWall), docs_per_s: Math.round(N / (esWall / 1000)) };
+  log(`ES ceiling: ${esCeiling.docs_per_s}/s with ${best.batch} x ${best.concurrency}`);
+  // Free the disk and heap they hold before the pipeline runs (names only: no wildcard deletes).
+  for (const index of trialIndices) await es.indices.delete({ index });
+
+  // --- 2. queue ceiling ----------------------------------------------------------------------------
+  const defaults = loadConfig(configSchema, {});
+  const pullSettings = {
+    maxStreams: defaults.PUBSUB_MAX_STREAMS,
+    maxOutstandingMessages: defaults.PUBSUB_MAX_OUTSTANDING_MESSAGES,
+    maxOutstandingBytes: defaults.PUBSUB_MAX_OUTSTANDING_BYTES,
+    minAckDeadlineSeconds: defaults.PUBSUB_MIN_ACK_DEADLINE_SECONDS,
+    maxAckDeadlineSeconds: defaults.PUBSUB_MAX_ACK_DEADLINE_SECONDS,
+    maxExtensionSeconds: defaults.PUBSUB_MAX_EXTENSION_SECONDS,
+    closeTimeoutMs: 10_000,
+  };
+  const queueCeiling = await measureQueueCeiling(pubsub, { subscription: ceilingSubscription, ...pullSettings }, N, 600_000);
+  log(`queue ceiling: ${queueCeiling.docs_per_s}/s (${queueCeiling.deliveries} deliveries for ${queueCeiling.messages} messages)`);
+
+  // --- 3. the real pipeline ---------------------------------------------------------------------
+  const metricsPort = await freePort();
+  sim.resetStats();
+  const run = await runWorkerProcess({
+    env: {
+      ELASTICSEARCH_URL: ownEs.url,
+      PUBSUB_EMULATOR_HOST: emulator.host,
+      PUBSUB_PROJECT_ID: projectId,
+      METADATA_SERVER_DETECTION: "none",
+      ELASTICSEARCH_INDEX: indices.messages,
+      ELASTICSEARCH_CACHE_INDEX: indices.chatNames,
+      ELASTICSEARCH_EVENTS_INDEX: indices.events,
+      ELASTICSEARCH_COMMANDS_INDEX: indices.commands,
+      PUBSUB_EVENTS_TOPIC: topology.eventsTopic,
+      PUBSUB_EVENTS_SUBSCRIPTION: topology.eventsSubscription,
+      PUBSUB_COMMANDS_TOPIC: topology.commandsTopic,
+      PUBSUB_COMMANDS_SUBSCRIPTION: topology.commandsSubscription,
+      PUBSUB_DEAD_LETTER_TOPIC: topology.deadLetterTopic,
+      PUBSUB_DEAD_LETTER_SUBSCRIPTION: topology.deadLetterSubscription,
+      PERISKOPE_API_URL: sim.url,
+      PERISKOPE_API_KEY: API_KEY,
+      PERISKOPE_PHONES: sim.phones.join(","),
+      WORKER_METRICS_PORT: String(metricsPort),
+      LOG_LEVEL: "warn",
+    },
+    metricsPort,
+    es,
+    index: indices.messages,
+    expected: N,
+    timeoutMs: 900_000,
+    log,
+  });
+  const apiCalls = Object.values(sim.stats().getChatCalls).reduce((a, b) => a + b, 0);
+  const pipeline = {
+    method: "apps/worker/src/main.ts as deployed (default settings), backlog pre-published, timed from /readyz until N documents are searchable",
+    docs: run.docs,
+    startup_ms: run.startup_ms,
+    wall_ms: run.wall_ms,
+    docs_per_s: run.docs_per_s,
+    rss_peak_mb: run.rss_peak_mb,
+    api_calls: apiCalls,
+    uncached_chats: chats.length - cached.length,
+    max_api_calls_per_chat: sim.stats().getChatMaxPerChat,
+    outcomes: {
+      indexed: metricSum(run.metrics, "worker_messages_total", { outcome: "indexed" }),
+      superseded: metricSum(run.metrics, "worker_messages_total", { outcome: "superseded" }),
+      nacked: metricSum(run.metrics, "worker_messages_total", { outcome: "nacked" }),
+      dead_lettered: metricSum(run.metrics, "worker_messages_total", { outcome: "dead_lettered" }),
+    },
+    chat_name_lookups: {
+      memory_hit: metricSum(run.metrics, "worker_chat_name_lookups_total", { tier: "memory", result: "hit" }),
+      cache_hit: metricSum(run.metrics, "worker_chat_name_lookups_total", { tier: "cache", result: "hit" }),
+      api_hit: metricSum(run.metrics, "worker_chat_name_lookups_total", { tier: "api", result: "hit" }),
+    },
+    node_flags: WORKER_NODE_FLAGS,
+    settings: {
+      batch_max_messages: defaults.WORKER_BATCH_MAX_MESSAGES,
+      batches_in_flight: defaults.WORKER_MAX_BATCHES_IN_FLIGHT,
+      max_streams: defaults.PUBSUB_MAX_STREAMS,
+      max_outstanding_messages: defaults.PUBSUB_MAX_OUTSTANDING_MESSAGES,
+    },
+  };
+  log(`pipeline: ${pipeline.docs_per_s}/s, RSS peak ${pipeline.rss_peak_mb} MB, ${apiCalls} API calls`);
+
+  const ratioEs = round(pipeline.docs_per_s / esCeiling.docs_per_s);
+  const ratioQueue = round(pipeline.docs_per_s / queueCeiling.docs_per_s);
+  const binding = queueCeiling.docs_per_s <= esCeiling.docs_per_s ? "queue" : "es";
+  const result = {
+    bench: "worker",
+    measured_at: new Date().toISOString(),
+    machine: { cpus: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, loadavg_before: loadBefore.map(round), loadavg_after: loadavg().map(round) },
+    setup: {
+      messages: N,
+      avg_body_bytes: Math.round(bodyBytes / N),
+      chats: chats.length,
+      cached_chats: cached.length,
+      elasticsearch: `private node, heap ${values["es-heap"]}`,
+      pubsub: "private emulator",
+      simulator: "in-process, no faults",
+    },
+    es_ceiling: esCeiling,
+    queue_ceiling: { method: "worker's source (same pull settings), ack on arrival", ...queueCeiling },
+    pipeline,
+    ratio_es: ratioEs,
+    ratio_queue: ratioQueue,
+    binding_ceiling: binding,
+    targets: {
+      ratio: binding === "queue" ? "ratio_queue >= 0.9" : "ratio_es >= 0.8",
+      ratio_met: binding === "queue" ? ratioQueue >= 0.9 : ratioEs >= 0.8,
+      api_calls_met: apiCalls === chats.length - cached.length,
+      rss_met: pipeline.rss_peak_mb <= 300,
+    },
+  };
+  writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+  log(`ratio_es ${ratioEs}, ratio_queue ${ratioQueue} (binding: ${binding}); wrote ${OUT.pathname}`);
+} finally {
+  await sim.close();
+  await pubsub.close().catch(() => undefined);
+  await es.close().catch(() => undefined);
+  await Promise.allSettled([ownEs.destroy(), emulator.stop()]);
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
