@@ -5,13 +5,13 @@
  *   npx node --max-semi-space-size=8 apps/ingress/src/main.ts   # settings: config.ts; flag: server/node-flags.ts
  */
 import { ConfigError, loadDotEnv, redactConfig } from "@periskope-pipeline/config";
-import { createElasticsearchClient, elasticsearchOptionsFromEnv } from "@periskope-pipeline/elasticsearch";
+import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import { createLogger, createMetricsRegistry } from "@periskope-pipeline/observability";
 import { createApp } from "./app.ts";
 import { loadIngressConfig, type IngressConfig } from "./config.ts";
 import { startPublishing } from "./intake/start-publishing.ts";
 import { createIngressMetrics } from "./metrics.ts";
-import { ElasticsearchCommandRuns } from "./ops/command-runs.ts";
+import { ElasticsearchCommandRuns, LazyCommandRuns } from "./ops/command-runs.ts";
 import { startHttpServer } from "./server/http-server.ts";
 import { Lifecycle } from "./server/lifecycle.ts";
 import { missingNodeFlags } from "./server/node-flags.ts";
@@ -48,8 +48,12 @@ async function main(): Promise<void> {
   const publishing = await startPublishing(config, { metrics, log });
   const { intake, commands } = publishing;
   metrics.watchInFlight(() => intake.inFlight);
-  const elasticsearch = createElasticsearchClient(elasticsearchOptionsFromEnv(config));
-  const runs = new ElasticsearchCommandRuns(elasticsearch, config.ELASTICSEARCH_COMMANDS_INDEX);
+  let elasticsearch: ElasticsearchClient | undefined;
+  const runs = new LazyCommandRuns(async () => {
+    const { createElasticsearchClient, elasticsearchOptionsFromEnv } = await import("@periskope-pipeline/elasticsearch");
+    elasticsearch = createElasticsearchClient(elasticsearchOptionsFromEnv(config));
+    return new ElasticsearchCommandRuns(elasticsearch, config.ELASTICSEARCH_COMMANDS_INDEX);
+  });
 
   const app = createApp({ intake, commands, runs, lifecycle, registry, metrics, log, settings: config });
   const { server, url } = await startHttpServer(app.fetch, { port: config.PORT, hostname: config.HOST, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS });
@@ -75,7 +79,7 @@ async function main(): Promise<void> {
     void shutdown({
       server,
       lifecycle,
-      closers: [() => publishing.close(), () => elasticsearch.close()],
+      closers: [() => publishing.close(), async () => elasticsearch?.close()],
       log,
       timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     }).then((result) => process.exit(result === "clean" ? 0 : 1));

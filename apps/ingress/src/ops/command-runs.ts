@@ -27,6 +27,27 @@ export class ElasticsearchCommandRuns implements CommandRunReader {
   }
 }
 
+/**
+ * Builds the real reader on first use. The Elasticsearch client costs ~40 MB of memory, and most
+ * ingress instances never serve an ops call: they should not pay for it.
+ */
+export class LazyCommandRuns implements CommandRunReader {
+  readonly #create: () => Promise<CommandRunReader>;
+  #reader: Promise<CommandRunReader> | undefined;
+
+  constructor(create: () => Promise<CommandRunReader>) {
+    this.#create = create;
+  }
+
+  get(commandId: string): Promise<CommandRun | null> {
+    this.#reader ??= this.#create().catch((error: unknown) => {
+      this.#reader = undefined; // let the next call try again
+      throw error;
+    });
+    return this.#reader.then((reader) => reader.get(commandId));
+  }
+}
+
 export class MemoryCommandRuns implements CommandRunReader {
   readonly #runs = new Map<string, CommandRun>();
 
