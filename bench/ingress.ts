@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- ingress [--seconds 10] [--warmup 3] [--rounds 3] [--connections 50,200]`
+ * `npm run bench -- ingress [--seconds 10] [--warmup 3] [--rounds 3] [--connections 50,200] [--intake-thread true|false]`
  *
  * In one run on this machine, with the same load tool (wrk, 2 threads) and the same signed ~1 KB
  * `message.created` bodies, measures:
@@ -35,6 +35,8 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "3" },
     rounds: { type: "string", default: "3" },
     connections: { type: "string", default: "50,200" },
+    /** INTAKE_THREAD of the ingress under test (default: its own default, true). */
+    "intake-thread": { type: "string", default: "true" },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -96,6 +98,7 @@ const ingressEnv = {
   PUBSUB_PROJECT_ID: projectId,
   PUBSUB_EVENTS_TOPIC: eventsTopic,
   PUBSUB_COMMANDS_TOPIC: commandsTopic,
+  INTAKE_THREAD: values["intake-thread"],
   METADATA_SERVER_DETECTION: "none",
 };
 
@@ -211,7 +214,7 @@ const result = {
   machine: { cpus: cpus().length, node: process.version, load_average_before: loadBefore, load_average_after: loadAfter },
   bodies: { kind: "message.created", signed: true, distinct: requests.length, average_bytes: bodyBytes },
   emulator: { host: emulatorHost, private: emulator !== undefined, subscriptions_during_main_runs: 0 },
-  ingress_launch: { node_flags: INGRESS_NODE_FLAGS, settings: "defaults of apps/ingress/src/config.ts (publishing thread on)" },
+  ingress_launch: { node_flags: INGRESS_NODE_FLAGS, intake_thread: values["intake-thread"] === "true", settings: "otherwise the defaults of apps/ingress/src/config.ts" },
   bare: byConcurrency("bare"),
   ingress: byConcurrency("ingress"),
   ingress_with_subscription: { [`c${top}`]: summary(attached) },
