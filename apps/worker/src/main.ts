@@ -19,9 +19,9 @@ import {
 import { createLogger, createMetricsRegistry } from "@periskope-pipeline/observability";
 import { createPeriskopeClient, type AttemptListener, type PeriskopeClientOptions } from "@periskope-pipeline/periskope";
 import { createPubSub, ensureTopology, topologyNamesFromEnv } from "@periskope-pipeline/pubsub";
-import { commandSettingsFromConfig, startCommands } from "./commands/index.ts";
+import { commandSettingsFromConfig, startCommands, type CommandRunner } from "./commands/index.ts";
 import { configSchema, type WorkerConfig } from "./config.ts";
-import { startMetricsServer } from "./metrics-server.ts";
+import { startMetricsServer, type MetricsServer } from "./metrics-server.ts";
 import { missingNodeFlags } from "./node-flags.ts";
 import { createWorkerMetrics } from "./metrics.ts";
 import { createWorker } from "./worker.ts";
@@ -83,11 +83,10 @@ async function main(): Promise<void> {
   // topics); against the emulator the worker sets up what it needs.
   if (config.PUBSUB_EMULATOR_HOST) await ensureTopology(pubsub, topology);
 
-  const server = await startMetricsServer({ registry, ready: () => worker.pipeline.ready, port: config.WORKER_METRICS_PORT });
-  closers.unshift(() => server.close());
+  running.server = await startMetricsServer({ registry, ready: () => worker.pipeline.ready, port: config.WORKER_METRICS_PORT });
   worker.start();
-  closers.unshift(() => worker.stop());
-  const commands = await startCommands({
+  running.worker = true;
+  running.commands = await startCommands({
     es,
     indices,
     pubsub,
@@ -111,12 +110,11 @@ async function main(): Promise<void> {
       await worker.chatNames.namesChanged(updates);
     },
   });
-  closers.unshift(() => commands.stop());
-  log.info({ event: "WorkerStarted", metrics_port: server.port, subscription: config.PUBSUB_EVENTS_SUBSCRIPTION }, "worker started");
+  log.info({ event: "WorkerStarted", metrics_port: running.server.port, subscription: config.PUBSUB_EVENTS_SUBSCRIPTION }, "worker started");
 }
 
-/** Closed in order on shutdown (the last started first); filled as things start. */
-const closers: Array<() => Promise<void>> = [];
+/** What has started, so shutdown stops exactly that. */
+const running: { server?: MetricsServer; commands?: CommandRunner; worker?: boolean } = {};
 
 function shutdown(code: number, reason: string): Promise<void> {
   stopping ??= (async () => {
@@ -126,13 +124,10 @@ function shutdown(code: number, reason: string): Promise<void> {
       process.exit(code || 1);
     }, config.WORKER_SHUTDOWN_TIMEOUT_MS + 5_000);
     hardStop.unref();
-    for (const close of closers) {
-      try {
-        await close();
-      } catch (error) {
-        log.warn({ event: "ShutdownStepFailed", err: error }, "shutdown step failed");
-      }
-    }
+    // Intake stops first and in parallel: commands and events pull from separate subscriptions.
+    const stops = await Promise.allSettled([running.commands?.stop(), running.worker ? worker.stop() : undefined]);
+    for (const stop of stops) if (stop.status === "rejected") log.warn({ event: "ShutdownStepFailed", err: stop.reason }, "shutdown step failed");
+    await running.server?.close();
     await Promise.allSettled([pubsub.close(), es.close()]);
     log.info({ event: "WorkerStopped" }, "worker stopped");
     process.exit(code);

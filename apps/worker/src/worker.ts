@@ -70,9 +70,12 @@ export interface Worker {
 
 export function createWorker(deps: WorkerDeps): Worker {
   const { settings: s, es, log, metrics } = deps;
+  // Aborted late in a shutdown: batches still retrying Elasticsearch give their messages back.
+  const retries = new AbortController();
   const esRetry = <T>(call: () => Promise<T>) =>
     withElasticsearchRetry(call, {
       budgetMs: s.ELASTICSEARCH_RETRY_BUDGET_MS,
+      signal: retries.signal,
       onRetry: (error, attempt, delayMs) => {
         metrics?.elasticsearchRetries.inc({ stage: "resolve", code: elasticsearchErrorCode(error) });
         log.warn({ event: "ElasticsearchUnavailable", stage: "resolve", code: elasticsearchErrorCode(error), retryable: true, attempt, delay_ms: delayMs }, "Elasticsearch request failed; retrying");
@@ -107,6 +110,7 @@ export function createWorker(deps: WorkerDeps): Worker {
   const sink = new ElasticsearchSink({
     es,
     retryBudgetMs: s.ELASTICSEARCH_RETRY_BUDGET_MS,
+    signal: retries.signal,
     ...(metrics ? { onBulk: (outcome, seconds) => (metrics.bulkRequests.inc({ outcome }), metrics.bulkDuration.observe(seconds)) } : {}),
     onRetry: (code, items, attempt, delayMs) => {
       metrics?.elasticsearchRetries.inc({ stage: "index", code });
@@ -152,7 +156,15 @@ export function createWorker(deps: WorkerDeps): Worker {
       pipeline.start();
     },
     async stop() {
-      await pipeline.stop();
+      // In-flight batches get most of the shutdown bound to finish; then they stop retrying and
+      // nack, so the source's close (bounded by the same setting) finds every message settled.
+      const giveUp = setTimeout(() => retries.abort(), Math.max(0, s.WORKER_SHUTDOWN_TIMEOUT_MS - 5_000));
+      try {
+        await pipeline.stop();
+      } finally {
+        clearTimeout(giveUp);
+        retries.abort();
+      }
       await deadLetters.close();
       await chatNames.close();
     },

@@ -51,6 +51,7 @@ export class ChatNameService {
   private readonly writeBack: CacheWriteBuffer;
   private readonly options: ChatNameServiceOptions;
   private retryTimer: NodeJS.Timeout | undefined;
+  private readonly lookups = new AbortController();
   private retrying: Promise<void> | undefined;
 
   constructor(options: ChatNameServiceOptions) {
@@ -100,6 +101,7 @@ export class ChatNameService {
       budgetMs: options.resolveBudgetMs,
       readCache: (lookup) => options.withElasticsearchRetry(lookup),
       onLearned: (updates) => this.nameKnown(updates),
+      signal: this.lookups.signal,
       ...(hooks?.onLookup ? { onLookup: hooks.onLookup } : {}),
       ...(hooks?.onSingleFlightJoin ? { onSingleFlightJoin: hooks.onSingleFlightJoin } : {}),
     });
@@ -178,6 +180,8 @@ export class ChatNameService {
   async close(): Promise<void> {
     clearInterval(this.retryTimer);
     this.retryTimer = undefined;
+    // Lookups still running would only fill names later; shutdown does not wait for their retries.
+    this.lookups.abort();
     await this.retrying;
     await this.resolver.settled();
     await this.fills.close();

@@ -35,6 +35,8 @@ export interface ResolverOptions {
   readonly onLearned: (updates: readonly ChatNameUpdate[]) => void;
   readonly onLookup?: (tier: Tier, result: LookupResult, count: number) => void;
   readonly onSingleFlightJoin?: () => void;
+  /** Aborts lookups in flight (shutdown). */
+  readonly signal?: AbortSignal;
 }
 
 export class ChatNameResolver {
@@ -108,7 +110,7 @@ export class ChatNameResolver {
       // its answer is in memory (set before a flight ends), and asking again would be a second call.
       const known = this.options.memory.get(chatId);
       if (known !== undefined) return known;
-      const answer = await this.options.api.lookup(chatId, phone);
+      const answer = await this.options.api.lookup(chatId, phone, this.options.signal);
       if (answer.kind === "found") {
         const update = updateFromChat(chatId, answer.chat);
         this.options.memory.rememberName(chatId, update.chatName, update.chatType);

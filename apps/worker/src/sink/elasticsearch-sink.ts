@@ -19,6 +19,8 @@ export interface ElasticsearchSinkOptions {
   readonly retryBudgetMs: number;
   readonly baseDelayMs?: number;
   readonly maxDelayMs?: number;
+  /** Aborted when shutdown runs out of patience: stop retrying, give the items back (nack). */
+  readonly signal?: AbortSignal;
   readonly onBulk?: (outcome: "ok" | "partial" | "failed", seconds: number) => void;
   readonly onRetry?: (code: string, items: number, attempt: number, delayMs: number) => void;
 }
@@ -31,7 +33,8 @@ export class ElasticsearchSink {
   }
 
   /** One outcome per operation, in order. Never throws for Elasticsearch failures. */
-  async write(operations: readonly BulkOperation[], signal?: AbortSignal): Promise<Outcome[]> {
+  async write(operations: readonly BulkOperation[]): Promise<Outcome[]> {
+    const signal = this.options.signal;
     const outcomes: Outcome[] = new Array(operations.length);
     let pending = operations.map((_, i) => i);
     const deadline = Date.now() + this.options.retryBudgetMs;
@@ -45,7 +48,7 @@ export class ElasticsearchSink {
         break;
       }
       this.options.onRetry?.(code, pending.length, attempt, delayMs);
-      await sleep(delayMs);
+      await sleep(delayMs, undefined, signal ? { signal } : undefined).catch(() => undefined);
     }
     return outcomes;
   }
