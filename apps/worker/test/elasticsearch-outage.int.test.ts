@@ -21,7 +21,9 @@ let worker: RunningWorker;
 beforeAll(async () => {
   es = createOwnElasticsearch({ httpPort: await freePort(), transportPort: await freePort() });
   await es.start();
-  stack = await createTestStack("outage", { elasticsearchUrl: es.url });
+  // Without the subscription's retry policy: nacked messages come back at once, so what this test
+  // sees is the worker's own backoff, not Pub/Sub's (10 s doubling per nack up to 10 min).
+  stack = await createTestStack("outage", { elasticsearchUrl: es.url, withoutRetryPolicy: true });
   worker = startWorker(stack, {
     overrides: {
       // Shorter than the outage, so batches are both held (retried in-process) and given back (nacked).

@@ -33,10 +33,11 @@ export interface TestStackOptions {
   /** Elasticsearch to use instead of the shared one (e.g. a test's own instance). */
   readonly elasticsearchUrl?: string;
   /**
-   * Create the events subscription without its retry policy. The emulator (0.8.x) never hands
-   * out again messages whose lease expired (a killed subscriber's) when the subscription has a
-   * retry policy, and it stalls the rest of the backlog behind them; real Pub/Sub redelivers them
-   * after the backoff. Tests that kill a subscriber need this; everything else keeps the policy.
+   * Create the events subscription without its retry policy (everything else keeps it). With the
+   * policy, the emulator (0.8.x) holds back messages whose lease expired (a killed subscriber's)
+   * and the backlog behind them for minutes, and every nack pushes a message's next delivery
+   * further out (10 s doubling to 10 min): tests of what the worker does after a kill or an outage
+   * would be measuring that wait instead.
    */
   readonly withoutRetryPolicy?: boolean;
   /** Ack deadline of that subscription: how soon a killed subscriber's messages come back. */
