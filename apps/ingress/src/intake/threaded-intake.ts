@@ -1,12 +1,13 @@
 /**
  * The intake on a dedicated worker thread (`publishing-thread.ts`), so the HTTP thread does HTTP.
  *
- * Why: the ceiling of a Node ingress is its one JavaScript thread. Measured on a 2-core machine, a
- * bare Hono app spends ~25 µs of that thread per request; verifying, validating and publishing on
- * the same thread adds ~35 µs more (HMAC, SHA-256, JSON, protobuf, gRPC, and the garbage they
- * leave), so the ingress could never come near the bare app. Here the HTTP thread only copies the
- * body into the batch for the turn (one transfer per event-loop turn) and resolves one promise per
- * request; the rest runs on the other core. See bench/ingress.ts for the figures.
+ * Why: the ceiling of a Node ingress is its one JavaScript thread. Measured on this 2-core machine
+ * kind (per-thread CPU under wrk, c=200): a bare Hono app spends ~24 µs of its thread per request;
+ * doing the whole intake on that thread costs ~60-75 µs (HMAC, SHA-256, JSON, protobuf, gRPC, and
+ * the garbage they leave), which caps it far below the bare app and stretches its p99 (long GC
+ * pauses with hundreds of requests in flight). With this split the HTTP thread spends ~28-35 µs
+ * (copy the body into the batch for the hand-off, one promise per request) and the publishing
+ * thread ~25-32 µs on the other core; p99 and memory are lower. bench/ingress.ts has the figures.
  *
  * Robustness: a delivery the thread does not answer within the publish timeout (plus a margin)
  * ends as `publish_timeout`; if the thread dies, everything in flight ends as
