@@ -17,6 +17,8 @@ export interface WorkerRun {
   readonly docs: number;
   readonly docs_per_s: number;
   readonly rss_peak_mb: number;
+  /** Peaks of the worker's own memory gauges, sampled every second while it ran. */
+  readonly memory_peaks_mb: { heap_used: number; heap_total: number; external: number; rss: number };
   readonly metrics: string;
 }
 
@@ -32,9 +34,12 @@ export async function runWorkerProcess(options: {
   const spawned = performance.now();
   // As deployed: the worker's recommended flags, plus any extra (e.g. --cpu-prof) for diagnosis.
   const flags = [...WORKER_NODE_FLAGS, ...(process.env.BENCH_WORKER_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean)];
-  const child = spawn(process.execPath, [...flags, WORKER_MAIN], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...options.env }, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [...flags, WORKER_MAIN], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+  // The tail of its logs and of V8's own messages, for the error when it fails.
   let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-10_000)));
+  const keep = (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-10_000));
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const base = `http://127.0.0.1:${options.metricsPort}`;
   try {
@@ -44,10 +49,20 @@ export async function runWorkerProcess(options: {
       await new Promise((r) => setTimeout(r, 20));
     }
     const ready = performance.now();
+    const peaks = { heap_used: 0, heap_total: 0, external: 0, rss: 0 };
+    const sampler = setInterval(async () => {
+      const text = await fetch(`${base}/metrics`).then((r) => r.text(), () => "");
+      const mb = (name: string) => Math.round(metricSum(text, name) / 2 ** 20);
+      peaks.heap_used = Math.max(peaks.heap_used, mb("nodejs_heap_size_used_bytes"));
+      peaks.heap_total = Math.max(peaks.heap_total, mb("nodejs_heap_size_total_bytes"));
+      peaks.external = Math.max(peaks.external, mb("nodejs_external_memory_bytes"));
+      peaks.rss = Math.max(peaks.rss, mb("process_resident_memory_bytes"));
+    }, 1_000);
     let docs = 0;
     let lastLog = 0;
     while (docs < options.expected) {
       if (Date.now() > deadline) throw new Error(`only ${docs} of ${options.expected} documents within ${options.timeoutMs} ms\n${stderr}`);
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker exited (${child.exitCode ?? child.signalCode}) with ${docs} documents indexed\n${stderr}`);
       await new Promise((r) => setTimeout(r, 100));
       // Searchable means visible to search: count without forcing a refresh (the index refreshes every second).
       docs = (await options.es.count({ index: options.index })).count;
@@ -57,6 +72,7 @@ export async function runWorkerProcess(options: {
       }
     }
     const done = performance.now();
+    clearInterval(sampler);
     const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
     const rss = peakRssMb(child.pid!);
     return {
@@ -65,6 +81,7 @@ export async function runWorkerProcess(options: {
       docs,
       docs_per_s: Math.round(docs / ((done - ready) / 1000)),
       rss_peak_mb: rss,
+      memory_peaks_mb: peaks,
       metrics,
     };
   } finally {

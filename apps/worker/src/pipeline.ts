@@ -113,6 +113,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           log.error({ event: "SourceFailed", stage: "pull", code: String((error as { code?: unknown }).code ?? error.name), retryable: source.isOpen, err: error }, "Pub/Sub subscriber error");
           if (!source.isOpen && !stopping) deps.onFatal?.(error);
         },
+        (code, message) => log.warn({ event: "SourceDegraded", stage: "pull", code }, message),
       );
       log.info({ event: "PipelineStarted", stage: "pull" }, "pulling");
     },

@@ -8,6 +8,7 @@
  */
 import { Duration, type Message, type PubSub, type Subscription } from "@google-cloud/pubsub";
 import type { Delivery } from "./delivery.ts";
+import { propagatePauseToStreams } from "./stream-backpressure.ts";
 
 export interface PubSubSourceOptions {
   readonly subscription: string;
@@ -22,7 +23,8 @@ export interface PubSubSourceOptions {
 }
 
 export interface Source {
-  start(onDelivery: (delivery: Delivery) => void, onError: (error: Error) => void): void;
+  /** `onWarning` hears about degraded operation that needs no action now (e.g. missing backpressure). */
+  start(onDelivery: (delivery: Delivery) => void, onError: (error: Error) => void, onWarning?: (code: string, message: string) => void): void;
   /** Stops pulling immediately; waits (bounded) until every pulled message was acked or nacked. */
   stop(): Promise<void>;
   readonly isOpen: boolean;
@@ -31,7 +33,7 @@ export interface Source {
 export function createPubSubSource(pubsub: PubSub, options: PubSubSourceOptions): Source {
   let subscription: Subscription | undefined;
   return {
-    start(onDelivery, onError) {
+    start(onDelivery, onError, onWarning) {
       if (subscription) throw new Error("source already started");
       subscription = pubsub.subscription(options.subscription, {
         flowControl: {
@@ -44,12 +46,16 @@ export function createPubSubSource(pubsub: PubSub, options: PubSubSourceOptions)
         minAckDeadline: Duration.from({ seconds: options.minAckDeadlineSeconds }),
         maxAckDeadline: Duration.from({ seconds: options.maxAckDeadlineSeconds }),
         maxExtensionTime: Duration.from({ seconds: options.maxExtensionSeconds }),
-        // Acks go out in batches; a short delay keeps their latency well under the ack deadline.
-        batching: { maxMessages: 1_000, maxMilliseconds: 50 },
+        // Acks and receipt modAcks go out in batches: every request costs the server (and on the
+        // emulator, the CPU the rest of the pipeline needs). 100 ms stays far under any ack deadline.
+        batching: { maxMessages: 2_000, maxMilliseconds: 100 },
         closeOptions: { behavior: "WAIT", timeout: Duration.from({ milliseconds: options.closeTimeoutMs }) },
       });
       subscription.on("message", (message: Message) => onDelivery(toDelivery(message)));
       subscription.on("error", onError);
+      if (!propagatePauseToStreams(subscription)) {
+        onWarning?.("no_client_backpressure", "could not attach client-side backpressure to the Pub/Sub streams; flow control rests on the service");
+      }
     },
     async stop() {
       await subscription?.close();
