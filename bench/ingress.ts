@@ -67,6 +67,9 @@ interface Measurement {
   readonly load_average_1m: number;
 }
 
+// Ctrl-C or SIGTERM: exit through process "exit" hooks, which stop the servers and the emulator.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+
 const tool = locateWrk(log);
 log(`load tool: wrk at ${tool.path} (${tool.version}), ${THREADS} threads, ${SECONDS}s per measurement after ${WARMUP_SECONDS}s warm-up`);
 

@@ -111,15 +111,15 @@ describe("Pub/Sub faults under the ingress process", () => {
       PUBLISH_TIMEOUT_MS: "20000",
       PUBLISH_MAX_IN_FLIGHT: "100",
     });
-    await untilAccepted(patient.url, 15_000);
-    emulator.freeze();
-    // 100 deliveries fill the in-flight bound and wait on the frozen Pub/Sub ...
-    const waiting = sendWebhooks(
-      `${patient.url}/periskopewebhook`,
-      Array.from({ length: 100 }, () => webhook()),
-      { key: KEY, concurrency: 100 },
-    );
     try {
+      await untilAccepted(patient.url, 15_000);
+      emulator.freeze();
+      // 100 deliveries fill the in-flight bound and wait on the frozen Pub/Sub ...
+      const waiting = sendWebhooks(
+        `${patient.url}/periskopewebhook`,
+        Array.from({ length: 100 }, () => webhook()),
+        { key: KEY, concurrency: 100 },
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       const rssBefore = patient.rss();
       // ... so 4,000 more are refused at once, without queueing anything.
@@ -135,13 +135,15 @@ describe("Pub/Sub faults under the ingress process", () => {
       const metrics = await (await fetch(`${patient.url}/metrics`)).text();
       expect(metrics).toMatch(/ingress_webhooks_rejected_total\{reason="overloaded"[^}]*\} 4000/);
       expect(patient.rss() - rssBefore).toBeLessThan(64 * 1024 * 1024);
+
+      // Pub/Sub answers again: the held deliveries are acknowledged, late but never lost.
+      emulator.thaw();
+      const held = await waiting;
+      expect(held.statusCounts).toEqual({ "200": 100 });
+      await untilAccepted(patient.url, 15_000);
     } finally {
       emulator.thaw();
+      await patient.stop();
     }
-    // Pub/Sub answers again: the held deliveries are acknowledged, late but never lost.
-    const held = await waiting;
-    expect(held.statusCounts).toEqual({ "200": 100 });
-    await untilAccepted(patient.url, 15_000);
-    await patient.stop();
   });
 });

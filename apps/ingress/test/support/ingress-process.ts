@@ -29,6 +29,12 @@ export interface IngressProcess {
   stop(): Promise<void>;
 }
 
+/** Every child still running; killed when the test process exits, whatever happened in the tests. */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 export async function startIngressProcess(env: Record<string, string>): Promise<IngressProcess> {
   const child = spawn(process.execPath, [...INGRESS_NODE_FLAGS, MAIN], {
     env: {
@@ -46,9 +52,15 @@ export async function startIngressProcess(env: Record<string, string>): Promise<
   const lines: Record<string, unknown>[] = [];
   let stderr = "";
   let buffered = "";
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  running.add(child);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
+  );
 
-  const url = await new Promise<string>((resolve, reject) => {
+  const listening = new Promise<string>((resolve, reject) => {
     child.stdout?.setEncoding("utf8");
     child.stdout?.on("data", (chunk: string) => {
       buffered += chunk;
@@ -69,6 +81,11 @@ export async function startIngressProcess(env: Record<string, string>): Promise<
     child.stderr?.on("data", (chunk: string) => (stderr += chunk));
     void exit.then(({ code }) => reject(new Error(`ingress exited (${code}) before listening: ${stderr}`)));
     setTimeout(() => reject(new Error(`ingress did not listen within 30 s: ${stderr}`)), 30_000).unref();
+  });
+  const url = await listening.catch(async (error: unknown) => {
+    child.kill("SIGKILL");
+    await exit;
+    throw error;
   });
 
   const pid = child.pid as number;

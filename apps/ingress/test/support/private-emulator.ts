@@ -75,6 +75,19 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what:
   throw new Error(`${what} within ${timeoutMs} ms`);
 }
 
+/** Process groups still running; killed when the test process exits, whatever happened in the tests. */
+const runningGroups = new Set<number>();
+process.once("exit", () => {
+  for (const pgid of runningGroups) {
+    try {
+      process.kill(-pgid, "SIGCONT");
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
+
 export async function startPrivateEmulator(): Promise<PrivateEmulator> {
   const launcher = locateEmulator();
   const port = await freePort();
@@ -107,12 +120,14 @@ export async function startPrivateEmulator(): Promise<PrivateEmulator> {
         cwd: workDir,
         logFile: path.join(workDir, "emulator.log"),
       });
+      runningGroups.add(current.record.pid);
       await waitUntil(() => pubsubEmulatorAnswers(host, 1_000), 60_000, `Pub/Sub emulator on ${host} did not answer`);
     },
     async kill() {
       if (!current) return;
       if (frozen) emulator.thaw();
       await stopProcessGroup(current.record.pid, 5_000);
+      runningGroups.delete(current.record.pid);
       current = undefined;
     },
     async restart() {
