@@ -52,6 +52,11 @@ export function createWorkerMetrics(registry: Registry) {
       help: "Pulled messages not yet acked or nacked",
       registers,
     }),
+    pubsubBuffered: new Gauge({
+      name: "worker_pubsub_messages_buffered",
+      help: "Messages the Pub/Sub client holds (handed to the pipeline or queued behind flow control)",
+      registers,
+    }),
     /** Chat-name lookups per tier: `result` is hit | miss (negative entries count as `negative`). */
     chatNameLookups: new Counter({
       name: "worker_chat_name_lookups_total",

@@ -94,6 +94,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       endBatch?.();
       metrics?.batchesInFlight.dec();
       metrics?.messagesHeld.dec(batch.length);
+      const buffered = source.buffered();
+      if (buffered !== undefined) metrics?.pubsubBuffered.set(buffered);
     }
   }
 

@@ -27,6 +27,8 @@ export interface Source {
   start(onDelivery: (delivery: Delivery) => void, onError: (error: Error) => void, onWarning?: (code: string, message: string) => void): void;
   /** Stops pulling immediately; waits (bounded) until every pulled message was acked or nacked. */
   stop(): Promise<void>;
+  /** Messages the client library holds (handed out or still queued in it); undefined if unknown. */
+  buffered(): number | undefined;
   readonly isOpen: boolean;
 }
 
@@ -59,6 +61,10 @@ export function createPubSubSource(pubsub: PubSub, options: PubSubSourceOptions)
     },
     async stop() {
       await subscription?.close();
+    },
+    buffered() {
+      const size = (subscription as unknown as { _subscriber?: { _inventory?: { size?: unknown } } } | undefined)?._subscriber?._inventory?.size;
+      return typeof size === "number" ? size : undefined;
     },
     get isOpen() {
       return subscription?.isOpen ?? false;
