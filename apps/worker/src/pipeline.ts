@@ -60,6 +60,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const { source, log, metrics, batching } = deps;
   const limit = pLimit(batching.maxBatchesInFlight);
   const running = new Set<Promise<void>>();
+  /** Batches handed to the limiter and not finished (running or queued). */
+  let batchesOut = 0;
   const totals: PipelineTotals = { pulled: 0, indexed: 0, superseded: 0, deadLettered: 0, nacked: 0 };
   let started = false;
   let stopping = false;
@@ -69,8 +71,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     maxBytes: batching.maxBytes,
     maxWaitMs: batching.maxWaitMs,
     sizeOf: (d) => d.data.length,
+    hasCapacity: () => batchesOut < batching.maxBatchesInFlight,
     onBatch: (batch) => {
-      const run = limit(() => runBatch(batch)).finally(() => running.delete(run));
+      batchesOut++;
+      const run = limit(() => runBatch(batch)).finally(() => {
+        running.delete(run);
+        batchesOut--;
+        batcher.capacityFreed();
+      });
       running.add(run);
     },
   });

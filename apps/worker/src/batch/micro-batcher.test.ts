@@ -49,4 +49,26 @@ describe("MicroBatcher", () => {
     batcher.flush();
     expect(batches).toEqual([[5]]);
   });
+
+  it("holds a batch that is due while the consumer is busy, and sends it fuller when a slot frees", async () => {
+    let busy = true;
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number>({ maxItems: 100, maxBytes: 1e6, maxWaitMs: 10, sizeOf: () => 1, onBatch: (b) => batches.push(b), hasCapacity: () => !busy });
+    batcher.add(1);
+    await new Promise((r) => setTimeout(r, 30));
+    batcher.add(2);
+    batcher.add(3);
+    expect(batches).toEqual([]);
+    busy = false;
+    batcher.capacityFreed();
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
+
+  it("sends a full batch even when the consumer is busy", () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number>({ maxItems: 2, maxBytes: 1e6, maxWaitMs: 10, sizeOf: () => 1, onBatch: (b) => batches.push(b), hasCapacity: () => false });
+    batcher.add(1);
+    batcher.add(2);
+    expect(batches).toEqual([[1, 2]]);
+  });
 });

@@ -4,6 +4,11 @@
  * first item arrived, whichever comes first. Under load batches fill by count; when idle, a lone
  * message waits at most `maxWaitMs`.
  *
+ * With `hasCapacity`, a batch that is due by time but not full waits until the consumer has room
+ * (`capacityFreed()`), and keeps filling meanwhile: when every slot is busy, emitting it would
+ * only queue it, and the sink pays per request (Elasticsearch fsyncs its translog per bulk), so
+ * fewer, fuller batches are what a loaded pipeline needs.
+ *
  * @example
  * const batcher = new MicroBatcher<Delivery>({ maxItems: 500, maxBytes: 5e6, maxWaitMs: 50,
  *   sizeOf: (d) => d.data.length, onBatch: (batch) => process(batch) });
@@ -14,12 +19,16 @@ export interface MicroBatcherOptions<T> {
   readonly maxWaitMs: number;
   readonly sizeOf: (item: T) => number;
   readonly onBatch: (items: T[]) => void;
+  /** Whether the consumer can take a batch now; absent = always. */
+  readonly hasCapacity?: () => boolean;
 }
 
 export class MicroBatcher<T> {
   private items: T[] = [];
   private bytes = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** The current batch's wait is over; it goes out as soon as there is capacity. */
+  private due = false;
   private readonly options: MicroBatcherOptions<T>;
 
   constructor(options: MicroBatcherOptions<T>) {
@@ -33,13 +42,25 @@ export class MicroBatcher<T> {
     this.items.push(item);
     this.bytes += size;
     if (this.items.length >= this.options.maxItems || this.bytes >= this.options.maxBytes) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
+    else if (!this.due) this.timer ??= setTimeout(() => this.onWaitOver(), this.options.maxWaitMs);
+  }
+
+  /** The consumer finished a batch: a batch that is due goes out now. */
+  capacityFreed(): void {
+    if (this.due) this.flush();
+  }
+
+  private onWaitOver(): void {
+    this.timer = undefined;
+    if (this.options.hasCapacity?.() === false) this.due = true;
+    else this.flush();
   }
 
   /** Emits whatever is waiting now. */
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.due = false;
     if (this.items.length === 0) return;
     const batch = this.items;
     this.items = [];
