@@ -18,6 +18,8 @@ export interface AppProcess {
 export interface AppOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Node flags before the entry point (the ingress asks for a bounded young generation). */
+  nodeFlags?: readonly string[];
   /** Sees every stdout line, e.g. to read the URL a process prints when it listens. */
   onLine?: (line: string) => void;
 }
@@ -28,7 +30,7 @@ export interface AppOptions {
  * it: the supervisor decides the shutdown order (intake first, then workers, then services).
  */
 export function startApp(name: string, entry: string, options: AppOptions): AppProcess {
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), entry], {
     cwd: options.cwd,
     env: options.env,
     detached: true,

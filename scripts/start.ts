@@ -127,8 +127,11 @@ async function startSimulator(): Promise<SimulatorListening> {
   return listening!;
 }
 
+// The ingress asks for a bounded young generation (apps/ingress/src/server/node-flags.ts).
+const NODE_FLAGS: Readonly<Record<string, readonly string[]>> = { ingress: ["--max-semi-space-size=8"] };
+
 async function startAndWait(name: string, entry: string, env: NodeJS.ProcessEnv, readyUrl: string): Promise<void> {
-  const app = track(startApp(name, entry, { cwd: REPO_ROOT, env }));
+  const app = track(startApp(name, entry, { cwd: REPO_ROOT, env, nodeFlags: NODE_FLAGS[name] ?? [] }));
   await waitFor(name, app, () => answers(readyUrl), 60_000);
 }
 

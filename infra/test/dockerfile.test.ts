@@ -63,7 +63,7 @@ describe("Dockerfile", () => {
     });
 
     it("starts its entry point with node as PID 1 (exec form), as the unprivileged node user", () => {
-      expect(plan.cmd).toEqual(["node", spec.entry]);
+      expect(plan.cmd).toEqual(["node", ...spec.nodeFlags, spec.entry]);
       expect(isCopied(plan.contextCopies, spec.entry)).toBe(true);
       expect(plan.user).toBeDefined();
       expect(["root", "0"]).not.toContain(plan.user?.split(":")[0]);

@@ -10,6 +10,8 @@ export interface ImageSpec {
   /** The workspace whose production dependencies the image installs. */
   readonly workspace: string;
   readonly entry: string;
+  /** Node flags the app asks for at startup (the ingress warns when its semi-space bound is missing). */
+  readonly nodeFlags: readonly string[];
   /** The variable the process reads its listening port from, and its default. */
   readonly portVariable: string;
   readonly port: number;
@@ -21,6 +23,7 @@ export const IMAGES = {
     name: "periskope-pipeline-ingress",
     workspace: "apps/ingress",
     entry: "apps/ingress/src/main.ts",
+    nodeFlags: ["--max-semi-space-size=8"],
     portVariable: "PORT",
     port: 8080,
   },
@@ -29,6 +32,7 @@ export const IMAGES = {
     name: "periskope-pipeline-worker",
     workspace: "apps/worker",
     entry: "apps/worker/src/main.ts",
+    nodeFlags: [],
     portVariable: "WORKER_METRICS_PORT",
     port: 9464,
   },
@@ -37,6 +41,7 @@ export const IMAGES = {
     name: "periskope-pipeline-simulator",
     workspace: "packages/testkit",
     entry: "packages/testkit/src/simulator/main.ts",
+    nodeFlags: [],
     portVariable: "SIMULATOR_PORT",
     port: 4010,
   },
