@@ -14,6 +14,8 @@ import { MicroBatcher } from "./batch/micro-batcher.ts";
 import type { DeadLetterSink } from "./dead-letter/dead-letter-publisher.ts";
 import type { WorkerMetrics } from "./metrics.ts";
 import { processBatch, type ChatNames } from "./process-batch.ts";
+import { retry } from "./settle/outcome.ts";
+import { settleBatch } from "./settle/settle.ts";
 import type { ElasticsearchSink } from "./sink/elasticsearch-sink.ts";
 import type { Delivery } from "./source/delivery.ts";
 import type { Source } from "./source/pubsub-source.ts";
@@ -95,9 +97,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       totals.nacked += counts.nacked;
       log.debug({ event: "BatchProcessed", stage: "settle", count: batch.length, ...counts }, "batch processed");
     } catch (error) {
-      // processBatch decides every message itself; reaching here is a bug. Give the batch back.
+      // processBatch decides every message itself; reaching here is a bug. Give the batch back
+      // (messages already settled ignore a second settlement: the client marks them handled).
       log.error({ event: "BatchCrashed", stage: "settle", code: "unexpected", retryable: true, count: batch.length, err: error }, "batch crashed; nacking it");
-      for (const d of batch) d.nack();
+      await settleBatch(batch.map((delivery) => ({ delivery, outcome: retry("settle", "batch_crashed") })), deps).catch(() => undefined);
     } finally {
       endBatch?.();
       metrics?.batchesInFlight.dec();

@@ -3,7 +3,7 @@
  * `indexed` and `superseded` are acked, `dead-letter` is published to the dead-letter topic with
  * its reason and then acked, `retry` is nacked so Pub/Sub redelivers it later.
  */
-export type Stage = "decode" | "resolve" | "build" | "index";
+export type Stage = "decode" | "resolve" | "build" | "index" | "settle";
 
 export type Outcome =
   | { readonly kind: "indexed" }
