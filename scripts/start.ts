@@ -23,6 +23,9 @@ const ENTRY_POINTS = {
   worker: "apps/worker/src/main.ts",
 } as const;
 
+// The ingress asks for a bounded young generation (apps/ingress/src/server/node-flags.ts).
+const NODE_FLAGS: Readonly<Record<string, readonly string[]>> = { ingress: ["--max-semi-space-size=8"] };
+
 const STOP_ORDER: readonly string[] = ["ingress", "worker", "simulator"];
 
 // Checked before anything starts: a missing app should not cost an Elasticsearch start first.
@@ -126,9 +129,6 @@ async function startSimulator(): Promise<SimulatorListening> {
   await waitFor("simulator", app, async () => listening !== undefined, 30_000);
   return listening!;
 }
-
-// The ingress asks for a bounded young generation (apps/ingress/src/server/node-flags.ts).
-const NODE_FLAGS: Readonly<Record<string, readonly string[]>> = { ingress: ["--max-semi-space-size=8"] };
 
 async function startAndWait(name: string, entry: string, env: NodeJS.ProcessEnv, readyUrl: string): Promise<void> {
   const app = track(startApp(name, entry, { cwd: REPO_ROOT, env, nodeFlags: NODE_FLAGS[name] ?? [] }));
