@@ -34,6 +34,7 @@ import { workerBenchBodies, type BenchChat } from "./lib/worker-bodies.ts";
 import { bulkFromMemory, enrichedOperations, findBestShape, type BulkShape } from "./lib/worker-es-ceiling.ts";
 import { metricSum, runWorkerProcess } from "./lib/worker-process-run.ts";
 import { measureQueueCeiling, type QueueCeiling } from "./lib/worker-queue-ceiling.ts";
+import { cpuPerThousand, cpuSeconds, type CpuTarget } from "./lib/worker-cpu.ts";
 
 const { values } = parseArgs({
   options: {
@@ -77,6 +78,8 @@ const es = createElasticsearchClient({ url: ownEs.url, requestTimeoutMs: 120_000
 const projectId = `bench-worker-${suffix}`;
 const pubsub = createPubSub({ projectId, emulatorHost: emulator.host });
 const sim = await startSimulator({ chats: CHATS, apiKey: API_KEY, nullNameRatio: 0, seed: SEED });
+/** Where CPU goes: the private Elasticsearch, the private emulator, this process (client, simulator). */
+const cpuTargets = (): Record<string, CpuTarget> => ({ elasticsearch: { pgid: ownEs.pgid()! }, emulator: { pgid: emulator.pgid() }, bench: { self: true } });
 
 try {
   const indices: IndexNames = { messages: `bench-${suffix}-messages`, chatNames: `bench-${suffix}-names`, events: `bench-${suffix}-events`, commands: `bench-${suffix}-commands` };
@@ -122,6 +125,7 @@ try {
 
   // --- 2. queue ceiling ----------------------------------------------------------------------------
   let queueCeiling: QueueCeiling | undefined;
+  let queueCpu: Record<string, number> = {};
   if (PHASES.has("queue")) {
     const pullSettings = {
       maxStreams: defaults.PUBSUB_MAX_STREAMS,
@@ -132,8 +136,10 @@ try {
       maxExtensionSeconds: defaults.PUBSUB_MAX_EXTENSION_SECONDS,
       closeTimeoutMs: 10_000,
     };
-    queueCeiling = await measureQueueCeiling(pubsub, { subscription: ceilingSubscription, ...pullSettings }, N, 600_000);
-    log(`queue ceiling: ${queueCeiling.docs_per_s}/s (${queueCeiling.deliveries} deliveries for ${queueCeiling.messages} messages)`);
+    const cpuBefore = cpuSeconds(cpuTargets());
+    queueCeiling = { ...(await measureQueueCeiling(pubsub, { subscription: ceilingSubscription, ...pullSettings }, N, 600_000)) };
+    queueCpu = cpuPerThousand(cpuBefore, cpuSeconds(cpuTargets()), N);
+    log(`queue ceiling: ${queueCeiling.docs_per_s}/s (${queueCeiling.deliveries} deliveries for ${queueCeiling.messages} messages), CPU s/1k ${JSON.stringify(queueCpu)}`);
   }
 
   async function measureEsCeiling() {
@@ -153,12 +159,14 @@ try {
     log(`ES trials (${SAMPLE} docs): ${trials.map((t) => `${t.batch}x${t.concurrency}=${t.docs_per_s}/s`).join(", ")}`);
     const ceilingIndex = await freshIndex("ceiling");
     const allLines = enrichedOperations(bodies, names, ceilingIndex);
+    const cpuBefore = cpuSeconds(cpuTargets());
     const esWall = await bulkFromMemory(es, allLines, best);
+    const cpu = cpuPerThousand(cpuBefore, cpuSeconds(cpuTargets()), N);
     allLines.length = 0;
     // Free the disk and heap they hold before the pipeline runs (by name: no wildcard deletes).
     for (const index of trialIndices) await es.indices.delete({ index });
-    const result = { method: "worker's enriched documents, pre-serialized NDJSON, external_gte, bulk from memory, after a warm-up", best_shape: { batch: best.batch, concurrency: best.concurrency }, trials, docs: N, wall_ms: Math.round(esWall), docs_per_s: Math.round(N / (esWall / 1000)) };
-    log(`ES ceiling: ${result.docs_per_s}/s with ${best.batch} x ${best.concurrency}`);
+    const result = { method: "worker's enriched documents, pre-serialized NDJSON, external_gte, bulk from memory, after a warm-up", best_shape: { batch: best.batch, concurrency: best.concurrency }, trials, docs: N, wall_ms: Math.round(esWall), docs_per_s: Math.round(N / (esWall / 1000)), cpu_s_per_1k_docs: cpu };
+    log(`ES ceiling: ${result.docs_per_s}/s with ${best.batch} x ${best.concurrency}, CPU s/1k ${JSON.stringify(cpu)}`);
     return result;
   }
 
@@ -197,6 +205,7 @@ try {
       expected: N,
       timeoutMs: 900_000,
       log,
+      cpuTargets: (workerPid) => ({ ...cpuTargets(), worker: { pid: workerPid } }),
     });
     const apiCalls = Object.values(sim.stats().getChatCalls).reduce((a, b) => a + b, 0);
     const pipeline = {
@@ -207,6 +216,7 @@ try {
       docs_per_s: run.docs_per_s,
       rss_peak_mb: run.rss_peak_mb,
       memory_peaks_mb: run.memory_peaks_mb,
+      cpu_s_per_1k_docs: run.cpu_s_per_1k_docs,
       api_calls: apiCalls,
       uncached_chats: chats.length - cached.length,
       max_api_calls_per_chat: sim.stats().getChatMaxPerChat,
@@ -238,6 +248,7 @@ try {
       },
     };
     log(`pipeline: batches ${pipeline.batches} avg ${pipeline.avg_batch_size} msgs, bulk avg ${pipeline.avg_bulk_ms} ms, stage seconds ${JSON.stringify(pipeline.stage_seconds)}`);
+    log(`pipeline: CPU s/1k ${JSON.stringify(run.cpu_s_per_1k_docs)}`);
     log(`pipeline: ${pipeline.docs_per_s}/s, RSS peak ${pipeline.rss_peak_mb} MB (${JSON.stringify(run.memory_peaks_mb)}), ${apiCalls} API calls`);
     return pipeline;
   }
@@ -263,7 +274,7 @@ try {
         simulator: "in-process, no faults",
       },
       es_ceiling: esCeiling,
-      queue_ceiling: { method: "worker's source (same pull settings), ack on arrival", ...queueCeiling },
+      queue_ceiling: { method: "worker's source (same pull settings), ack on arrival", ...queueCeiling, cpu_s_per_1k_docs: queueCpu },
       pipeline,
       ratio_es: ratioEs,
       ratio_queue: ratioQueue,

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import { WORKER_NODE_FLAGS } from "../../apps/worker/src/node-flags.ts";
+import { cpuPerThousand, cpuSeconds, type CpuTarget } from "./worker-cpu.ts";
 
 const WORKER_MAIN = fileURLToPath(new URL("../../apps/worker/src/main.ts", import.meta.url));
 
@@ -17,6 +18,8 @@ export interface WorkerRun {
   readonly docs: number;
   readonly docs_per_s: number;
   readonly rss_peak_mb: number;
+  /** CPU seconds per 1,000 documents of each process while the backlog drained. */
+  readonly cpu_s_per_1k_docs: Record<string, number>;
   /** Peaks of the worker's own memory gauges, sampled every second while it ran. */
   readonly memory_peaks_mb: { heap_used: number; heap_total: number; external: number; rss: number };
   readonly metrics: string;
@@ -30,6 +33,8 @@ export async function runWorkerProcess(options: {
   expected: number;
   timeoutMs: number;
   log: (line: string) => void;
+  /** The processes to account CPU to, given the worker's pid. */
+  cpuTargets: (workerPid: number) => Record<string, CpuTarget>;
 }): Promise<WorkerRun> {
   const spawned = performance.now();
   // As deployed: the worker's recommended flags, plus any extra (e.g. --cpu-prof) for diagnosis.
@@ -49,6 +54,7 @@ export async function runWorkerProcess(options: {
       await new Promise((r) => setTimeout(r, 20));
     }
     const ready = performance.now();
+    const cpuBefore = cpuSeconds(options.cpuTargets(child.pid!));
     const peaks = { heap_used: 0, heap_total: 0, external: 0, rss: 0 };
     const sampler = setInterval(async () => {
       const text = await fetch(`${base}/metrics`).then((r) => r.text(), () => "");
@@ -63,7 +69,7 @@ export async function runWorkerProcess(options: {
     while (docs < options.expected) {
       if (Date.now() > deadline) throw new Error(`only ${docs} of ${options.expected} documents within ${options.timeoutMs} ms\n${stderr}`);
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker exited (${child.exitCode ?? child.signalCode}) with ${docs} documents indexed\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 250));
       // Searchable means visible to search: count without forcing a refresh (the index refreshes every second).
       docs = (await options.es.count({ index: options.index })).count;
       if (performance.now() - lastLog > 5_000) {
@@ -72,6 +78,7 @@ export async function runWorkerProcess(options: {
       }
     }
     const done = performance.now();
+    const cpuAfter = cpuSeconds(options.cpuTargets(child.pid!));
     clearInterval(sampler);
     const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
     const rss = peakRssMb(child.pid!);
@@ -81,6 +88,7 @@ export async function runWorkerProcess(options: {
       docs,
       docs_per_s: Math.round(docs / ((done - ready) / 1000)),
       rss_peak_mb: rss,
+      cpu_s_per_1k_docs: cpuPerThousand(cpuBefore, cpuAfter, docs),
       memory_peaks_mb: peaks,
       metrics,
     };

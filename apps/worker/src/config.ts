@@ -30,9 +30,14 @@ export const workerSettings = {
   PUBSUB_MAX_OUTSTANDING_MESSAGES: envInt(6_000, { min: 1 }),
   /** Also bounds the parsed live set under the heap cap of node-flags.ts: a burst of large webhooks waits. */
   PUBSUB_MAX_OUTSTANDING_BYTES: envInt(32 * MIB, { min: 1024 }),
-  /** Lease bounds: how long a message stays invisible to other replicas while we work on it. */
-  PUBSUB_MIN_ACK_DEADLINE_SECONDS: envInt(10, { min: 10, max: 600 }),
-  PUBSUB_MAX_ACK_DEADLINE_SECONDS: envInt(60, { min: 10, max: 600 }),
+  /**
+   * Lease bounds: how long a message stays invisible to other replicas while we work on it, and
+   * how soon a crashed worker's messages come back. The client re-leases everything it holds about
+   * every half deadline, so 60 s (the subscription's own deadline) rather than 10 s means six times
+   * fewer lease requests for thousands of held messages (measured: a tenth of the emulator's CPU).
+   */
+  PUBSUB_MIN_ACK_DEADLINE_SECONDS: envInt(60, { min: 10, max: 600 }),
+  PUBSUB_MAX_ACK_DEADLINE_SECONDS: envInt(600, { min: 10, max: 600 }),
   /** A message held longer than this is given up (redelivered): a stuck batch cannot hold it forever. */
   PUBSUB_MAX_EXTENSION_SECONDS: envInt(3_600, { min: 60 }),
 

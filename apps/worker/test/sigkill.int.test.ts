@@ -31,6 +31,7 @@ function startWorkerProcess(overrides: Record<string, string> = {}): ChildServic
     stack.env({
       WORKER_METRICS_PORT: "0",
       // Leases of a killed worker expire quickly, so redelivery comes within seconds.
+      PUBSUB_MIN_ACK_DEADLINE_SECONDS: "10",
       PUBSUB_MAX_ACK_DEADLINE_SECONDS: "10",
       LOG_LEVEL: "warn",
       ...overrides,

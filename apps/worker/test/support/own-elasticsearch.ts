@@ -20,6 +20,8 @@ export interface OwnElasticsearch {
   stop(): Promise<void>;
   /** Stops it and removes its folder. */
   destroy(): Promise<void>;
+  /** Its process group while it runs (launcher and JVM). */
+  pgid(): number | undefined;
 }
 
 export function createOwnElasticsearch(options: { httpPort: number; transportPort: number; heap?: string }): OwnElasticsearch {
@@ -71,6 +73,7 @@ export function createOwnElasticsearch(options: { httpPort: number; transportPor
       if (pgid !== undefined) await stopProcessGroup(pgid, 30_000);
       pgid = undefined;
     },
+    pgid: () => pgid,
     async destroy() {
       if (pgid !== undefined) await stopProcessGroup(pgid, 30_000);
       pgid = undefined;
