@@ -103,6 +103,7 @@ export function createWorker(deps: WorkerDeps): Worker {
           onBreakerState: (state) => metrics.breakerState.set(state === "closed" ? 0 : state === "half-open" ? 1 : 2),
           onUnresolvedSize: (size) => metrics.unresolvedChats.set(size),
           onFilled: (messages) => metrics.chatNamesFilled.inc(messages),
+          onLearned: (source, count) => metrics.chatNamesLearned.inc({ source }, count),
         }
       : undefined,
   });

@@ -40,6 +40,8 @@ export interface ChatNameServiceOptions {
     readonly onBreakerState?: (state: CircuitState) => void;
     readonly onUnresolvedSize?: (size: number) => void;
     readonly onFilled?: (messages: number) => void;
+    /** Names learned without an API call (webhooks; refresh-cache via `remember`). */
+    readonly onLearned?: (source: "webhook" | "refresh", count: number) => void;
   };
 }
 
@@ -113,13 +115,16 @@ export class ChatNameService {
 
   /** Names from webhooks (`chat.created`, group subject): no API call. */
   learn(updates: readonly ChatNameUpdate[]): void {
+    if (updates.length === 0) return;
     this.resolver.learn(updates);
+    this.options.hooks?.onLearned?.("webhook", updates.length);
   }
 
   /** Names already in the cache index (written by refresh-cache): memory only. */
   remember(updates: readonly ChatNameUpdate[]): void {
     this.resolver.remember(updates);
     for (const u of updates) this.unresolved.forget(u.chatId);
+    if (updates.length > 0) this.options.hooks?.onLearned?.("refresh", updates.length);
   }
 
   /** For the commands module: remember names and fill them into indexed messages now. */
