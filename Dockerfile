@@ -85,7 +85,8 @@ COPY apps/worker/src apps/worker/src
 ENV WORKER_METRICS_PORT=9464
 EXPOSE 9464
 USER node
-CMD ["node", "apps/worker/src/main.ts"]
+# Bounded heap for a fast-allocating, flow-controlled process (apps/worker/src/node-flags.ts).
+CMD ["node", "--max-old-space-size=192", "--max-semi-space-size=16", "apps/worker/src/main.ts"]
 
 # -------------------------------------------------------------------------------------- simulator
 FROM base AS simulator-deps

@@ -23,8 +23,11 @@ const ENTRY_POINTS = {
   worker: "apps/worker/src/main.ts",
 } as const;
 
-// The ingress asks for a bounded young generation (apps/ingress/src/server/node-flags.ts).
-const NODE_FLAGS: Readonly<Record<string, readonly string[]>> = { ingress: ["--max-semi-space-size=8"] };
+// Heap bounds the apps ask for (apps/ingress/src/server/node-flags.ts, apps/worker/src/node-flags.ts).
+const NODE_FLAGS: Readonly<Record<string, readonly string[]>> = {
+  ingress: ["--max-semi-space-size=8"],
+  worker: ["--max-old-space-size=192", "--max-semi-space-size=16"],
+};
 
 const STOP_ORDER: readonly string[] = ["ingress", "worker", "simulator"];
 

@@ -32,7 +32,7 @@ export const IMAGES = {
     name: "periskope-pipeline-worker",
     workspace: "apps/worker",
     entry: "apps/worker/src/main.ts",
-    nodeFlags: [],
+    nodeFlags: ["--max-old-space-size=192", "--max-semi-space-size=16"],
     portVariable: "WORKER_METRICS_PORT",
     port: 9464,
   },
