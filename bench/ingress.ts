@@ -24,7 +24,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createPubSub } from "@periskope-pipeline/pubsub";
 import { INGRESS_NODE_FLAGS } from "../apps/ingress/src/server/node-flags.ts";
-import { startPrivateEmulator, type PrivateEmulator } from "../apps/ingress/test/support/private-emulator.ts";
+import { startPrivateEmulator, type PrivateEmulator } from "@periskope-pipeline/local-stack";
 import { signedBodies } from "./lib/ingress-bodies.ts";
 import { startServerProcess, type ServerProcess } from "./lib/ingress-server-process.ts";
 import { locateWrk, runWrk, writeWrkScript, type WrkResult } from "./lib/ingress-wrk.ts";

@@ -9,7 +9,7 @@ import { createPubSub } from "@periskope-pipeline/pubsub";
 import { messageCreated, sendWebhook, sendWebhooks, toRawBody } from "@periskope-pipeline/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startIngressProcess, type IngressProcess } from "./support/ingress-process.ts";
-import { startPrivateEmulator, type PrivateEmulator } from "./support/private-emulator.ts";
+import { startPrivateEmulator, type PrivateEmulator } from "@periskope-pipeline/local-stack";
 
 const KEY = "peri_fault_signing_key";
 const projectId = `ingress-faults-${randomUUID().slice(0, 8)}`;
@@ -68,7 +68,7 @@ describe("Pub/Sub faults under the ingress process", () => {
   });
 
   it("answers 503 publish_timeout within the publish timeout while Pub/Sub hangs, and 200 again once it answers", async () => {
-    emulator.freeze();
+    await emulator.freeze();
     try {
       const started = Date.now();
       const response = await sendWebhook(`${ingress.url}/periskopewebhook`, webhook(), { key: KEY });
@@ -113,7 +113,7 @@ describe("Pub/Sub faults under the ingress process", () => {
     });
     try {
       await untilAccepted(patient.url, 15_000);
-      emulator.freeze();
+      await emulator.freeze();
       // 100 deliveries fill the in-flight bound and wait on the frozen Pub/Sub ...
       const waiting = sendWebhooks(
         `${patient.url}/periskopewebhook`,

@@ -8,7 +8,7 @@ import { createPubSub } from "@periskope-pipeline/pubsub";
 import { messageCreated, sendWebhook, sendWebhooks, toRawBody } from "@periskope-pipeline/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startIngressProcess } from "./support/ingress-process.ts";
-import { startPrivateEmulator, type PrivateEmulator } from "./support/private-emulator.ts";
+import { startPrivateEmulator, type PrivateEmulator } from "@periskope-pipeline/local-stack";
 import { readSubscription, type SubscriptionReader } from "./support/subscription-reader.ts";
 
 const KEY = "peri_shutdown_signing_key";
@@ -55,7 +55,7 @@ describe("graceful shutdown", () => {
     expect((await sendWebhook(`${ingress.url}/periskopewebhook`, toRawBody(messageCreated({ index: 1 })), { key: KEY })).status).toBe(200);
     await events.waitFor(1);
 
-    emulator.freeze();
+    await emulator.freeze();
     const bodies = Array.from({ length: 40 }, (_, i) => toRawBody(messageCreated({ index: 100 + i })));
     const sending = sendWebhooks(`${ingress.url}/periskopewebhook`, bodies, { key: KEY, concurrency: 40 });
     try {
@@ -81,7 +81,7 @@ describe("graceful shutdown", () => {
 
   it("exits within SHUTDOWN_TIMEOUT_MS when Pub/Sub never answers, and never acknowledged what it could not queue", async () => {
     const ingress = await start({ SHUTDOWN_TIMEOUT_MS: "1500" });
-    emulator.freeze();
+    await emulator.freeze();
     try {
       const sending = sendWebhooks(
         `${ingress.url}/periskopewebhook`,

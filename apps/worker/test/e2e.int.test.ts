@@ -6,7 +6,7 @@
  */
 import { messageCreated, sendWebhooks, startSimulator, toRawBody, type SimulatorHandle } from "@periskope-pipeline/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "./support/free-port.ts";
+import { freePort } from "@periskope-pipeline/local-stack";
 import { TEST_API_KEY } from "./support/in-process-worker.ts";
 import { createTestStack, type TestStack } from "./support/test-stack.ts";
 import { allDocuments, countDocuments, waitFor, waitForCount } from "./support/wait.ts";

@@ -5,7 +5,7 @@
  */
 import { messageCreated } from "@periskope-pipeline/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "./support/free-port.ts";
+import { freePort } from "@periskope-pipeline/local-stack";
 import { startWorker, type RunningWorker } from "./support/in-process-worker.ts";
 import { createOwnElasticsearch, type OwnElasticsearch } from "./support/own-elasticsearch.ts";
 import { publishBodies } from "./support/publish.ts";

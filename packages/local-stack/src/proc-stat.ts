@@ -49,3 +49,34 @@ export function livingGroupMembers(pgid: number): number[] {
   }
   return members;
 }
+
+/**
+ * Whether every thread of every living member of a process group is stopped (SIGSTOP). `kill`
+ * returns before that is true: a multi-threaded process stops thread by thread as each one is
+ * next scheduled, and on a busy machine its other threads may answer requests meanwhile.
+ */
+export function groupIsStopped(pgid: number): boolean {
+  const members = livingGroupMembers(pgid);
+  if (members.length === 0) return false;
+  for (const pid of members) {
+    let threads: string[];
+    try {
+      threads = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // exited meanwhile
+    }
+    for (const tid of threads) {
+      const state = readThreadState(pid, tid);
+      if (state !== undefined && state !== "T" && state !== "t" && state !== "Z" && state !== "X") return false;
+    }
+  }
+  return true;
+}
+
+function readThreadState(pid: number, tid: string): string | undefined {
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8"))?.state;
+  } catch {
+    return undefined;
+  }
+}
