@@ -13,7 +13,7 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { beforeAll, describe, expect, it } from "vitest";
 import { appVariables, deploymentVariables, PLATFORM_VARIABLES } from "./app-config.ts";
-import { ASSUMED_REPLICA_THROUGHPUT_PER_SECOND, targetBacklogPerReplica } from "./autoscaling.ts";
+import { measuredReplicaThroughput, targetBacklogPerReplica } from "./autoscaling.ts";
 import { IMAGES } from "./images.ts";
 import { find, K8S_DIR, loadManifests, type Manifest, type Manifests } from "./k8s.ts";
 import { repoPath } from "./repo.ts";
@@ -79,7 +79,7 @@ describe("infra/k8s", () => {
 
     it("targets the backlog one replica clears in the drain time (autoscaling arithmetic)", () => {
       const size = scaledObject.spec.triggers.find((t) => t.metadata.mode === "SubscriptionSize");
-      expect(Number(size?.metadata.value)).toBe(targetBacklogPerReplica(ASSUMED_REPLICA_THROUGHPUT_PER_SECOND));
+      expect(Number(size?.metadata.value)).toBe(targetBacklogPerReplica(measuredReplicaThroughput()));
       expect(scaledObject.spec.minReplicaCount).toBeGreaterThanOrEqual(1);
     });
   });
