@@ -3,6 +3,7 @@
  * fields the index templates map, with types their aggregations can use.
  */
 import { describe, expect, it } from "vitest";
+import { DEAD_LETTER_EVENT_TYPE } from "../../apps/worker/src/dead-letter/dead-letter-records.ts";
 import { retargetDataViews } from "../kibana/retarget.ts";
 import { templateFields } from "./index-fields.ts";
 import { readRepoFile } from "./repo.ts";
@@ -74,6 +75,13 @@ describe("Kibana saved objects", () => {
       for (const field of kqlFields(search.query.query)) if (!fields.has(field)) problems.push(`${vis.id}: query field ${field} is not mapped`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it("count dead letters by the event type the worker gives their records", () => {
+    const panel = byKey.get("visualization:periskope-dead-letters-by-kind");
+    const meta = panel?.attributes.kibanaSavedObjectMeta as { searchSourceJSON: string } | undefined;
+    const query = (JSON.parse(meta?.searchSourceJSON ?? "{}") as { query?: { query?: string } }).query?.query;
+    expect(query).toBe(`event_type : "${DEAD_LETTER_EVENT_TYPE}"`);
   });
 
   it("put the four required views on one dashboard", () => {

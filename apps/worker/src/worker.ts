@@ -10,6 +10,7 @@ import type { PeriskopeClient } from "@periskope-pipeline/periskope";
 import { ChatNameService } from "./chat-names/index.ts";
 import type { WorkerConfig } from "./config.ts";
 import { createDeadLetterPublisher, type DeadLetterSink } from "./dead-letter/dead-letter-publisher.ts";
+import { withDeadLetterRecords } from "./dead-letter/dead-letter-records.ts";
 import { withElasticsearchRetry } from "./elasticsearch/retry.ts";
 import { elasticsearchErrorCode } from "./elasticsearch/transient-error.ts";
 import type { WorkerMetrics } from "./metrics.ts";
@@ -119,7 +120,11 @@ export function createWorker(deps: WorkerDeps): Worker {
     },
   });
 
-  const deadLetters: DeadLetterSink = createDeadLetterPublisher(deps.pubsub, s.PUBSUB_DEAD_LETTER_TOPIC);
+  const deadLetters: DeadLetterSink = withDeadLetterRecords(createDeadLetterPublisher(deps.pubsub, s.PUBSUB_DEAD_LETTER_TOPIC), {
+    es,
+    index: s.ELASTICSEARCH_EVENTS_INDEX,
+    log,
+  });
 
   const source = createPubSubSource(deps.pubsub, {
     subscription: s.PUBSUB_EVENTS_SUBSCRIPTION,

@@ -9,7 +9,7 @@ import { pullDeadLetters } from "./support/dead-letters.ts";
 import { startWorker, type RunningWorker } from "./support/in-process-worker.ts";
 import { publishBodies } from "./support/publish.ts";
 import { createTestStack, type TestStack } from "./support/test-stack.ts";
-import { countDocuments, waitFor } from "./support/wait.ts";
+import { countDocuments, waitFor, waitForCount } from "./support/wait.ts";
 
 let stack: TestStack;
 let worker: RunningWorker;
@@ -44,7 +44,8 @@ describe("dead letters", () => {
 
     await waitFor("every message to be settled", async () => worker.pipeline.totals.indexed + worker.pipeline.totals.deadLettered >= bodies.length);
     expect(await countDocuments(stack.es, stack.indices.messages)).toBe(40);
-    expect(await countDocuments(stack.es, stack.indices.events)).toBe(1);
+    const deadLetterRecords = { term: { event_type: "pipeline.dead_letter" } };
+    expect(await countDocuments(stack.es, stack.indices.events, { bool: { must_not: [deadLetterRecords] } })).toBe(1);
     expect(worker.pipeline.totals).toMatchObject({ indexed: 41, deadLettered: poison.length, nacked: 0 });
 
     const records = await pullDeadLetters(stack.pubsub, stack.topology.deadLetterSubscription, poison.length);
@@ -66,5 +67,20 @@ describe("dead letters", () => {
     const refused = records.find((r) => r.attributes.error_kind === "document_parsing_exception");
     expect(refused!.attributes.error_message).toContain("ack");
     expect(await worker.metricValue("worker_dead_letters_total", { kind: "invalid_json", stage: "decode" })).toBe(1);
+
+    // Operators see them in the events index too (the dashboard's "dead letters by kind").
+    await waitForCount(stack.es, stack.indices.events, poison.length, 30_000, deadLetterRecords);
+    const search = await stack.es.search<{ dead_letter: Record<string, unknown> }>({
+      index: stack.indices.events,
+      query: deadLetterRecords,
+      size: 100,
+      aggs: { kinds: { terms: { field: "dead_letter.error_kind", size: 20 } } },
+    });
+    const kinds = (search.aggregations?.kinds as { buckets: Array<{ key: string; doc_count: number }> }).buckets;
+    expect(Object.fromEntries(kinds.map((b) => [b.key, b.doc_count]))).toEqual(Object.fromEntries(poison.map((p) => [p.kind, 1])));
+    for (const [i, p] of poison.entries()) {
+      const hit = search.hits.hits.find((h) => h._id === `dead-letter-${ids[20 + i]}`);
+      expect(hit?._source?.dead_letter, `record for ${p.kind}`).toMatchObject({ error_kind: p.kind, stage: p.stage, original_message_id: ids[20 + i] });
+    }
   });
 });
