@@ -44,11 +44,11 @@ describe("fillChatNames", () => {
       stack.es,
       stack.indices.messages,
       [
-        { chatId: "a@g.us", chatName: "Alpha", chatType: "group", source: "webhook" },
-        { chatId: "b@c.us", chatName: "Bravo", source: "refresh" },
-        { chatId: "c@g.us", chatName: "New name", source: "webhook" },
+        { chatId: "a@g.us", chatName: "Alpha", chatType: "group" },
+        { chatId: "b@c.us", chatName: "Bravo" },
+        { chatId: "c@g.us", chatName: "New name" },
       ],
-      { pageSize: 40, onProgress: (n) => progress.push(n) },
+      { pageSize: 40, onPage: (page) => progress.push(page.updated) },
     );
     expect(result).toEqual({ updated: 250 + 30 + 10, failed: 0 });
     expect(progress.length).toBeGreaterThan(5);
@@ -68,6 +68,6 @@ describe("fillChatNames", () => {
 
     // Nothing left to do: a second run updates nothing.
     await stack.es.indices.refresh({ index: stack.indices.messages });
-    expect(await fillChatNames(stack.es, stack.indices.messages, [{ chatId: "a@g.us", chatName: "Alpha", source: "webhook" }])).toEqual({ updated: 0, failed: 0 });
+    expect(await fillChatNames(stack.es, stack.indices.messages, [{ chatId: "a@g.us", chatName: "Alpha" }])).toEqual({ updated: 0, failed: 0 });
   });
 });

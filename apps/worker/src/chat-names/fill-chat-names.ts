@@ -12,17 +12,26 @@
  *   { chatId: "120363400000000001@g.us", chatName: "Acme x Northwind Ops", source: "webhook" },
  * ]);
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { bulkItemResult, classifyBulkItem, type ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import type { ChatNameUpdate } from "./chat-name.ts";
+import { staleMessagesQuery } from "./stale-messages-query.ts";
+
+/** What a fill needs to know of a chat. */
+export type KnownChatName = Pick<ChatNameUpdate, "chatId" | "chatName" | "chatType">;
 
 export interface FillChatNamesOptions {
   /** Documents read and updated per round trip. */
   readonly pageSize?: number;
   /** Chats per search; each is one clause of a bool query. */
   readonly chatsPerQuery?: number;
+  /** Only messages indexed at or after this time (ISO-8601). */
+  readonly since?: string | undefined;
+  /** Pause between pages, so a long fill never starves live indexing. */
+  readonly pauseMs?: number;
   readonly signal?: AbortSignal;
-  /** Called after every page with the running count (command progress). */
-  readonly onProgress?: (updated: number) => void;
+  /** Called after every page read with that page's counts (command progress and counters). */
+  readonly onPage?: (page: FillChatNamesResult) => void;
 }
 
 export interface FillChatNamesResult {
@@ -41,12 +50,12 @@ interface HitSource {
 export async function fillChatNames(
   es: ElasticsearchClient,
   messagesIndex: string,
-  updates: readonly ChatNameUpdate[],
+  updates: readonly KnownChatName[],
   options: FillChatNamesOptions = {},
 ): Promise<FillChatNamesResult> {
   const pageSize = options.pageSize ?? 1_000;
   const chatsPerQuery = options.chatsPerQuery ?? 100;
-  const latest = new Map<string, ChatNameUpdate>();
+  const latest = new Map<string, KnownChatName>();
   for (const update of updates) if (update.chatName !== "") latest.set(update.chatId, update);
   const chats = [...latest.values()];
   let updated = 0;
@@ -60,7 +69,7 @@ export async function fillChatNames(
       const page = await es.search<HitSource>({
         index: messagesIndex,
         size: pageSize,
-        query: staleNameQuery(group),
+        query: staleMessagesQuery(group, options.since),
         // Both fields are immutable per document, so updating a page never shifts the next one.
         sort: [{ chat_id: "asc" }, { message_id: "asc" }],
         _source: ["chat_id", "chat_name", "chat_name_status"],
@@ -69,6 +78,7 @@ export async function fillChatNames(
       });
       const hits = page.hits.hits;
       const operations: unknown[] = [];
+      const counts = { updated: 0, failed: 0 };
       for (const hit of hits) {
         const update = hit._source?.chat_id !== undefined ? latest.get(hit._source.chat_id) : undefined;
         if (!update || hit._id === undefined) continue;
@@ -83,30 +93,18 @@ export async function fillChatNames(
         const response = await es.bulk({ operations });
         for (const item of response.items) {
           const kind = classifyBulkItem(bulkItemResult(item)).kind;
-          if (kind === "ok") updated++;
-          else failed++;
+          if (kind === "ok") counts.updated++;
+          else counts.failed++;
         }
-        options.onProgress?.(updated);
       }
+      updated += counts.updated;
+      failed += counts.failed;
+      options.onPage?.(counts);
       if (hits.length < pageSize) break;
       searchAfter = hits[hits.length - 1]?.sort;
       if (!searchAfter) break;
+      if (options.pauseMs) await sleep(options.pauseMs, undefined, options.signal ? { signal: options.signal } : {});
     }
   }
   return { updated, failed };
-}
-
-/** Messages of these chats whose name is missing, unresolved (null) or not the given one. */
-export function staleNameQuery(chats: readonly ChatNameUpdate[]) {
-  return {
-    bool: {
-      should: chats.map((c) => ({
-        bool: {
-          filter: [{ term: { chat_id: c.chatId } }],
-          must_not: [{ term: { "chat_name.keyword": c.chatName } }],
-        },
-      })),
-      minimum_should_match: 1,
-    },
-  };
 }

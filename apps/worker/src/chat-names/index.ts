@@ -5,6 +5,6 @@
 export { ChatNameService, type ChatNameServiceOptions } from "./chat-name-service.ts";
 export type { ChatNameResolution, ChatNameSource, ChatNameUpdate, UnresolvedReason } from "./chat-name.ts";
 export { CacheIndex, type CacheWriteResult } from "./cache-index.ts";
-export { fillChatNames, staleNameQuery, type FillChatNamesOptions, type FillChatNamesResult } from "./fill-chat-names.ts";
+export { fillChatNames, type FillChatNamesOptions, type FillChatNamesResult, type KnownChatName } from "./fill-chat-names.ts";
 export { chatNameUpdateFromEvent } from "./updates-from-events.ts";
 export type { CircuitState } from "./circuit-breaker.ts";

@@ -3,18 +3,19 @@
  * differs from the cache, optionally only for one chat or for messages indexed since a time.
  *
  * Driven by the cache, not by the messages: chats are read from the cache index in groups (sorted by
- * chat_id, `search_after`), and for each group one search returns only the messages that need
- * fixing (see `stale-messages-query.ts`), which are fixed with bulk partial updates — core APIs only
- * (design §8). Batches are throttled (`BACKFILL_PAUSE_MS`) so a backfill never starves live
+ * chat_id, `search_after`), and each group is filled like a live fill (`fillChatNames`: one search
+ * returns only the messages that need fixing, fixed with bulk partial updates — core APIs only,
+ * design §8). Batches are throttled (`BACKFILL_PAUSE_MS`) so a backfill never starves live
  * indexing, and each finished group is a checkpoint a takeover resumes from.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import type { CommandArgs } from "@periskope-pipeline/contracts";
-import { bulkItemResult, classifyBulkItem, type ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
+import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
+import { fillChatNames, type KnownChatName } from "../../chat-names/index.ts";
 import { CommandError } from "../command-error.ts";
 import type { RunContext } from "../run-context.ts";
 import type { Stats } from "../run-record.ts";
-import { staleMessagesQuery, type KnownName } from "./stale-messages-query.ts";
+
+type KnownName = Required<Pick<KnownChatName, "chatId" | "chatName">>;
 
 export interface BackfillDeps {
   es: ElasticsearchClient;
@@ -76,42 +77,18 @@ export async function backfillChatNames(deps: BackfillDeps, args: CommandArgs<"b
 }
 
 async function fixGroup(deps: BackfillDeps, group: readonly KnownName[], since: string | undefined, counters: Counters, ctx: RunContext): Promise<void> {
-  const names = new Map(group.map((c) => [c.chatId, c.chatName]));
-  let searchAfter: unknown[] | undefined;
-  for (;;) {
-    ctx.signal.throwIfAborted();
-    const page = await deps.es.search<{ chat_id?: string; chat_name?: string | null; chat_name_status?: string }>({
-      index: deps.messagesIndex,
-      size: deps.batchSize,
-      query: staleMessagesQuery(group, since),
-      // Immutable per message, so fixing a batch never shifts the next one.
-      sort: [{ chat_id: "asc" }, { message_id: "asc" }],
-      _source: ["chat_id", "chat_name", "chat_name_status"],
-      track_total_hits: false,
-      ...(searchAfter ? { search_after: searchAfter as never } : {}),
-    });
-    const hits = page.hits.hits;
-    const operations: unknown[] = [];
-    for (const hit of hits) {
-      const name = hit._source?.chat_id === undefined ? undefined : names.get(hit._source.chat_id);
-      if (name === undefined || hit._id === undefined) continue;
-      // Names longer than the keyword's ignore_above always match the query; they may be fine already.
-      if (hit._source?.chat_name === name && hit._source.chat_name_status === "resolved") continue;
-      operations.push({ update: { _index: hit._index, _id: hit._id, retry_on_conflict: 3 } }, { doc: { chat_name: name, chat_name_status: "resolved" } });
-    }
-    if (operations.length > 0) {
-      const response = await deps.es.bulk({ operations });
-      for (const item of response.items) {
-        if (classifyBulkItem(bulkItemResult(item)).kind === "ok") counters.messages_updated++;
-        else counters.messages_failed++;
-      }
-    }
-    counters.batches++;
-    if (hits.length < deps.batchSize) return;
-    searchAfter = hits[hits.length - 1]?.sort;
-    if (!searchAfter) return;
-    await sleep(deps.pauseMs, undefined, { signal: ctx.signal });
-  }
+  await fillChatNames(deps.es, deps.messagesIndex, group, {
+    pageSize: deps.batchSize,
+    chatsPerQuery: CHATS_PER_GROUP,
+    since,
+    pauseMs: deps.pauseMs,
+    signal: ctx.signal,
+    onPage: (page) => {
+      counters.messages_updated += page.updated;
+      counters.messages_failed += page.failed;
+      counters.batches++;
+    },
+  });
 }
 
 async function nextChats(deps: BackfillDeps, after: string | null): Promise<KnownName[]> {

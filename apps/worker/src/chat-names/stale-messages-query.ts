@@ -1,8 +1,8 @@
 /**
- * The messages `backfill-chat-names` must fix, as one search: messages of these chats whose
- * `chat_name` is missing, null (unresolved) or not the cached name, optionally only those indexed
- * since a time. Messages that are already right never leave Elasticsearch, so a backfill over a
- * healthy index reads almost nothing.
+ * The messages a chat-name fill must fix, as one search: messages of these chats whose
+ * `chat_name` is missing, null (unresolved) or not the known name, optionally only those indexed
+ * since a time. Messages that are already right never leave Elasticsearch, so a fill or a backfill
+ * over a healthy index reads almost nothing.
  */
 export interface KnownName {
   chatId: string;
