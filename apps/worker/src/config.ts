@@ -59,6 +59,8 @@ export const workerSettings = {
   /** Time-to-live of a name in the in-process tier. */
   CACHE_TTL_SECONDS: envInt(3_600, { min: 1 }),
   CHAT_NAME_MEMORY_MAX_ENTRIES: envInt(100_000, { min: 100 }),
+  /** How often a name in the in-process tier is compared with the cache index (renames reach every replica within this). */
+  CHAT_NAME_REVALIDATE_SECONDS: envInt(60, { min: 1 }),
   /** How long "the API does not know this chat" is remembered before asking again. */
   CHAT_NAME_NEGATIVE_TTL_SECONDS: envInt(60, { min: 1 }),
   /** How long a batch waits for API lookups; later answers still fill the messages afterwards. */

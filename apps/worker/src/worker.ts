@@ -40,6 +40,7 @@ export type WorkerSettings = Pick<
   | "WORKER_SHUTDOWN_TIMEOUT_MS"
   | "CACHE_TTL_SECONDS"
   | "CHAT_NAME_MEMORY_MAX_ENTRIES"
+  | "CHAT_NAME_REVALIDATE_SECONDS"
   | "CHAT_NAME_NEGATIVE_TTL_SECONDS"
   | "CHAT_NAME_RESOLVE_BUDGET_MS"
   | "CHAT_NAME_RETRY_INTERVAL_SECONDS"
@@ -89,7 +90,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     cacheIndex: s.ELASTICSEARCH_CACHE_INDEX,
     periskope: deps.periskope,
     log,
-    memory: { maxEntries: s.CHAT_NAME_MEMORY_MAX_ENTRIES, ttlMs: s.CACHE_TTL_SECONDS * 1000, negativeTtlMs: s.CHAT_NAME_NEGATIVE_TTL_SECONDS * 1000 },
+    memory: { maxEntries: s.CHAT_NAME_MEMORY_MAX_ENTRIES, ttlMs: s.CACHE_TTL_SECONDS * 1000, negativeTtlMs: s.CHAT_NAME_NEGATIVE_TTL_SECONDS * 1000, revalidateMs: s.CHAT_NAME_REVALIDATE_SECONDS * 1000 },
     apiConcurrency: s.PERISKOPE_CONCURRENCY,
     phones: s.PERISKOPE_PHONES,
     breaker: { failureThreshold: s.PERISKOPE_BREAKER_FAILURES, cooldownMs: s.PERISKOPE_BREAKER_COOLDOWN_MS },

@@ -92,4 +92,34 @@ describe("chat-name resolution", () => {
     expect(cached._source).toMatchObject({ chat_name: "Launch crew (EU)", source: "webhook" });
     expect(sim.stats().requests).toBe(0);
   });
+
+  it("a rename another replica wrote to the cache index reaches this one within CHAT_NAME_REVALIDATE_SECONDS, with the messages it indexed under the old name", async () => {
+    const chatId = "120363499990000002@g.us"; // unknown to the simulator: any lookup would show
+    const cacheIndex = new CacheIndex(stack.es, stack.indices.chatNames);
+    await cacheIndex.write([{ chatId, chatName: "Night shift", source: "refresh", changedAt: Date.now() - 60_000 }]);
+    sim.resetStats();
+    worker = startWorker(stack, { apiUrl: sim.url, phone: sim.phones[0], overrides: { CHAT_NAME_REVALIDATE_SECONDS: "1" }, fillDelayMs: 200 });
+    const byChat = { term: { chat_id: chatId } };
+    const publish = (from: number, count: number) =>
+      publishBodies(stack.pubsub, stack.topology.eventsTopic, Array.from({ length: count }, (_, i) => messageCreated({ seed: `${stack.id}-r`, index: from + i, chatId })));
+    const names = async () => {
+      const docs = [...(await allDocuments<MessageDoc>(stack.es, stack.indices.messages)).values()].filter((d) => d.chat_id === chatId);
+      return { count: docs.length, names: new Set(docs.map((d) => d.chat_name)) };
+    };
+
+    await publish(0, 40);
+    await waitForCount(stack.es, stack.indices.messages, 40, 60_000, byChat);
+    expect((await names()).names).toEqual(new Set(["Night shift"]));
+
+    // Renamed by another replica (a refresh, or a lookup there): only the cache index says so here.
+    await cacheIndex.write([{ chatId, chatName: "Night shift (APAC)", source: "refresh", changedAt: Date.now() }]);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await publish(40, 1);
+    await waitFor("every message of the chat to carry the new name", async () => {
+      const now = await names();
+      return now.count === 41 && now.names.size === 1 && now.names.has("Night shift (APAC)");
+    });
+    expect(sim.stats().requests).toBe(0);
+    expect(await worker.metricValue("worker_chat_name_lookups_total", { tier: "cache", result: "changed" })).toBe(1);
+  });
 });

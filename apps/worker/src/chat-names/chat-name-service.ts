@@ -23,7 +23,7 @@ export interface ChatNameServiceOptions {
   readonly cacheIndex: string;
   readonly periskope: PeriskopeClient | undefined;
   readonly log: Logger;
-  readonly memory: { readonly maxEntries: number; readonly ttlMs: number; readonly negativeTtlMs: number };
+  readonly memory: { readonly maxEntries: number; readonly ttlMs: number; readonly negativeTtlMs: number; readonly revalidateMs?: number };
   readonly apiConcurrency: number;
   /** `PERISKOPE_PHONES`: lookups are scoped to the message's phone when it is one of these. */
   readonly phones?: readonly string[];

@@ -4,7 +4,8 @@
  */
 
 /** Where a name came from; `source` in the cache index. */
-export type ChatNameSource = "api" | "webhook" | "refresh";
+/** `cache`: found renamed in the cache index when a remembered name was revalidated. */
+export type ChatNameSource = "api" | "webhook" | "refresh" | "cache";
 
 /** A chat's (new) name, from the API, a webhook (`chat.created`, group subject) or a refresh. */
 export interface ChatNameUpdate {

@@ -39,4 +39,24 @@ describe("MemoryTier", () => {
     expect(tier.get("c0")).toBeUndefined();
     expect(tier.nameOf("c249")).toBe("n249");
   });
+
+  it("makes a remembered name due for revalidation after revalidateMs, until it is checked again", () => {
+    let now = 0;
+    const tier = new MemoryTier({ maxEntries: 10, ttlMs: 600_000, negativeTtlMs: 1_000, revalidateMs: 60_000, now: () => now });
+    tier.rememberName("a", "Ops");
+    tier.rememberUnknown("u");
+    now += 59_999;
+    expect(tier.isDue("a")).toBe(false);
+    now += 1;
+    expect(tier.isDue("a")).toBe(true);
+    expect(tier.isDue("u")).toBe(false);
+    expect(tier.isDue("missing")).toBe(false);
+    tier.markChecked("a");
+    expect(tier.isDue("a")).toBe(false);
+    expect(tier.nameOf("a")).toBe("Ops");
+    now += 60_000;
+    expect(tier.isDue("a")).toBe(true);
+    tier.rememberName("a", "Ops renamed");
+    expect(tier.isDue("a")).toBe(false);
+  });
 });

@@ -19,12 +19,12 @@ interface Fixture {
   memory: MemoryTier;
 }
 
-function fixture(options: { names?: Record<string, string>; cached?: Record<string, string>; apiDelayMs?: number; cacheDelayMs?: (call: number) => number; budgetMs?: number; failing?: boolean } = {}): Fixture {
+function fixture(options: { names?: Record<string, string>; cached?: Record<string, string>; apiDelayMs?: number; cacheDelayMs?: (call: number) => number; budgetMs?: number; failing?: boolean; now?: () => number } = {}): Fixture {
   const apiCalls: string[] = [];
   const cacheReads: string[][] = [];
   const written: ChatNameUpdate[] = [];
   const learned: ChatNameUpdate[] = [];
-  const memory = new MemoryTier({ maxEntries: 1_000, ttlMs: 60_000, negativeTtlMs: 60_000 });
+  const memory = new MemoryTier({ maxEntries: 1_000, ttlMs: 600_000, negativeTtlMs: 60_000, revalidateMs: 60_000, ...(options.now ? { now: options.now } : {}) });
   const client: PeriskopeClient = {
     async getChat(chatId) {
       apiCalls.push(chatId);
@@ -121,5 +121,43 @@ describe("ChatNameResolver", () => {
     const result = await f.resolver.resolve(chats("a"));
     expect(result.get("a")).toEqual({ status: "unresolved", reason: "unavailable" });
     expect(f.memory.get("a")).toBeUndefined();
+  });
+
+  it("compares names due for revalidation with the cache index in the batch's one mget; a rename is served, remembered and filled", async () => {
+    let now = 0;
+    const cached: Record<string, string> = { a: "Alpha", b: "Bravo", n: "New chat" };
+    const f = fixture({ cached, now: () => now });
+    f.memory.rememberName("a", "Alpha");
+    f.memory.rememberName("b", "Bravo");
+    await f.resolver.resolve(chats("a", "b"));
+    expect(f.cacheReads).toEqual([]); // fresh in memory: no read at all
+
+    now += 60_000;
+    cached.b = "Bravo (renamed by a refresh)";
+    const result = await f.resolver.resolve(chats("a", "b", "n"));
+    expect(f.cacheReads).toEqual([["n", "a", "b"]]);
+    expect(result.get("a")).toEqual(resolved("Alpha"));
+    expect(result.get("b")).toEqual(resolved("Bravo (renamed by a refresh)"));
+    expect(f.memory.nameOf("b")).toBe("Bravo (renamed by a refresh)");
+    expect(f.learned).toEqual([{ chatId: "b", chatName: "Bravo (renamed by a refresh)", source: "cache" }]);
+    expect(f.apiCalls).toEqual([]);
+    await f.resolver.settled();
+    expect(f.written).toEqual([]); // the cache index already has it
+
+    // Both are checked now: the next batches read nothing until the interval passes again.
+    await f.resolver.resolve(chats("a", "b"));
+    expect(f.cacheReads).toHaveLength(1);
+  });
+
+  it("keeps the remembered name when the cache index has none for a chat due for revalidation", async () => {
+    let now = 0;
+    const f = fixture({ now: () => now });
+    f.memory.rememberName("a", "Alpha");
+    now += 60_000;
+    expect((await f.resolver.resolve(chats("a"))).get("a")).toEqual(resolved("Alpha"));
+    expect(f.cacheReads).toEqual([["a"]]);
+    expect(f.learned).toEqual([]);
+    await f.resolver.resolve(chats("a"));
+    expect(f.cacheReads).toHaveLength(1);
   });
 });

@@ -20,7 +20,7 @@ import type { MemoryTier } from "./memory-tier.ts";
 import { SingleFlight } from "./single-flight.ts";
 
 export type Tier = "memory" | "cache" | "api";
-export type LookupResult = "hit" | "miss" | "negative" | "error";
+export type LookupResult = "hit" | "miss" | "negative" | "error" | "revalidated" | "changed";
 
 export interface ResolverOptions {
   readonly memory: MemoryTier;
@@ -53,6 +53,8 @@ export class ChatNameResolver {
     const { memory, cache, onLookup } = this.options;
     const result = new Map<string, ChatNameResolution>();
     const memoryMisses: string[] = [];
+    /** Served from memory, and also compared with the cache index in the same `mget`. */
+    const due: string[] = [];
     let negatives = 0;
     for (const chatId of chats.keys()) {
       const known = memory.get(chatId);
@@ -60,14 +62,17 @@ export class ChatNameResolver {
       else {
         result.set(chatId, known);
         if (known.status === "unresolved") negatives++;
+        else if (memory.isDue(chatId)) due.push(chatId);
       }
     }
     onLookup?.("memory", "hit", chats.size - memoryMisses.length - negatives);
     onLookup?.("memory", "negative", negatives);
     onLookup?.("memory", "miss", memoryMisses.length);
-    if (memoryMisses.length === 0) return result;
+    if (memoryMisses.length === 0 && due.length === 0) return result;
 
-    const cached = await this.options.readCache(() => cache.lookup(memoryMisses));
+    const cached = await this.options.readCache(() => cache.lookup(due.length === 0 ? memoryMisses : [...memoryMisses, ...due]));
+    this.revalidate(due, cached, result);
+    if (memoryMisses.length === 0) return result;
     const apiMisses: string[] = [];
     for (const chatId of memoryMisses) {
       const hit = cached.get(chatId);
@@ -83,6 +88,30 @@ export class ChatNameResolver {
     const answers = await this.awaitWithinBudget(apiMisses.map((chatId) => this.lookUpOnce(chatId, chats.get(chatId))));
     apiMisses.forEach((chatId, i) => result.set(chatId, answers[i] ?? PENDING));
     return result;
+  }
+
+  /**
+   * Remembered names the cache index now spells differently (a refresh renamed the chat, or another
+   * replica learned it): this batch gets the new name, memory takes it, and the chat's messages
+   * indexed meanwhile with the old one are filled. The cache index already holds it: no write-back.
+   */
+  private revalidate(due: readonly string[], cached: ReadonlyMap<string, ChatNameResolution>, result: Map<string, ChatNameResolution>): void {
+    const changed: ChatNameUpdate[] = [];
+    for (const chatId of due) {
+      const hit = cached.get(chatId);
+      if (hit?.status !== "resolved" || hit.name === this.options.memory.nameOf(chatId)) {
+        this.options.memory.markChecked(chatId);
+        continue;
+      }
+      this.options.memory.rememberName(chatId, hit.name, hit.chatType);
+      result.set(chatId, hit);
+      changed.push({ chatId, chatName: hit.name, ...(hit.chatType ? { chatType: hit.chatType } : {}), source: "cache" });
+    }
+    if (due.length > 0) this.options.onLookup?.("cache", "revalidated", due.length);
+    if (changed.length > 0) {
+      this.options.onLookup?.("cache", "changed", changed.length);
+      this.options.onLearned(changed);
+    }
   }
 
   /** Names learned from webhooks: remembered, written to the cache index, filled into messages. */
