@@ -16,11 +16,11 @@ import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
-import { createElasticsearchClient, installTemplates, type IndexNames } from "@periskope-pipeline/elasticsearch";
+import { createElasticsearchClient, installTemplates, scopedIndexNames, type IndexNames } from "@periskope-pipeline/elasticsearch";
 import { ensureStack } from "@periskope-pipeline/local-stack";
 import { createLogger, createMetricsRegistry } from "@periskope-pipeline/observability";
 import { createPeriskopeClient } from "@periskope-pipeline/periskope";
-import { createPubSub, deleteTopology, ensureTopology, type TopologyNames } from "@periskope-pipeline/pubsub";
+import { createPubSub, deleteTopology, ensureTopology, scopedTopologyNames, type TopologyNames } from "@periskope-pipeline/pubsub";
 import { fillChatNames } from "../apps/worker/src/chat-names/index.ts";
 import { DEFAULT_COMMAND_SETTINGS, startCommands } from "../apps/worker/src/commands/index.ts";
 import { fillCacheOneByOne, type BaselineResult } from "./lib/refresh-baseline.ts";
@@ -49,20 +49,8 @@ process.env.METADATA_SERVER_DETECTION = "none";
 const suffix = randomUUID().slice(0, 8);
 const es = createElasticsearchClient({ url: stack.elasticsearchUrl, requestTimeoutMs: 120_000 });
 const pubsub = createPubSub({ projectId: `bench-refresh-${suffix}`, emulatorHost: stack.pubsubEmulatorHost });
-const topology: TopologyNames = {
-  eventsTopic: `events-${suffix}`,
-  eventsSubscription: `events-worker-${suffix}`,
-  commandsTopic: `commands-${suffix}`,
-  commandsSubscription: `commands-worker-${suffix}`,
-  deadLetterTopic: `events-dead-${suffix}`,
-  deadLetterSubscription: `events-dead-replay-${suffix}`,
-};
-const indicesFor = (run: string): IndexNames => ({
-  messages: `bench-${suffix}-messages`,
-  chatNames: `bench-${suffix}-chat-names-${run}`,
-  events: `bench-${suffix}-events`,
-  commands: `bench-${suffix}-commands`,
-});
+const topology: TopologyNames = scopedTopologyNames(suffix);
+const indicesFor = (run: string): IndexNames => ({ ...scopedIndexNames(`bench-${suffix}`), chatNames: `bench-${suffix}-chat-names-${run}` });
 const created = new Set<string>();
 const sim = await startSimulatorProcess({ chats: CHATS, seed: SEED, apiKey: API_KEY });
 

@@ -33,6 +33,11 @@ export function readTemplate(role: IndexRole, dir = DEFAULT_TEMPLATES_DIR): Inde
   return JSON.parse(readFileSync(`${dir.replace(/\/?$/, "/")}${TEMPLATE_FILES[role]}`, "utf8")) as IndexTemplate;
 }
 
+/** Indices of its own for a test or a benchmark sharing one cluster with others: `<prefix>-<role>`. */
+export function scopedIndexNames(prefix: string): IndexNames {
+  return { messages: `${prefix}-messages`, chatNames: `${prefix}-chat-names`, events: `${prefix}-events`, commands: `${prefix}-commands` };
+}
+
 /** Index names from the shared `ELASTICSEARCH_*` settings. */
 export function indexNamesFromEnv(env: {
   ELASTICSEARCH_INDEX: string;

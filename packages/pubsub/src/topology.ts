@@ -80,6 +80,21 @@ export function topologySpec(names: TopologyNames): TopologySpec {
   };
 }
 
+/**
+ * A topology of its own for a test or a benchmark sharing one emulator with others: every name
+ * carries `scope`, so runs never see each other's messages.
+ */
+export function scopedTopologyNames(scope: string): TopologyNames {
+  return {
+    eventsTopic: `events-${scope}`,
+    eventsSubscription: `events-${scope}-worker`,
+    commandsTopic: `commands-${scope}`,
+    commandsSubscription: `commands-${scope}-worker`,
+    deadLetterTopic: `dead-${scope}`,
+    deadLetterSubscription: `dead-${scope}-replay`,
+  };
+}
+
 /** Topology names from the shared `PUBSUB_*` settings. */
 export function topologyNamesFromEnv(env: {
   PUBSUB_EVENTS_TOPIC: string;

@@ -9,10 +9,11 @@ import { loadConfig } from "@periskope-pipeline/config";
 import {
   createElasticsearchClient,
   installTemplates,
+  scopedIndexNames,
   type ElasticsearchClient,
   type IndexNames,
 } from "@periskope-pipeline/elasticsearch";
-import { createPubSub, deleteTopology, ensureTopology, SUBSCRIPTION_POLICY, type TopologyNames } from "@periskope-pipeline/pubsub";
+import { createPubSub, deleteTopology, ensureTopology, scopedTopologyNames, SUBSCRIPTION_POLICY, type TopologyNames } from "@periskope-pipeline/pubsub";
 import { configSchema, type WorkerConfig } from "../../src/config.ts";
 
 export interface TestStack {
@@ -49,15 +50,8 @@ export async function createTestStack(label: string, options: TestStackOptions =
   const esUrl = options.elasticsearchUrl ?? required("ELASTICSEARCH_URL");
   const emulatorHost = required("PUBSUB_EMULATOR_HOST");
   const projectId = `wt-${id}`;
-  const indices: IndexNames = { messages: `wt-${id}-messages`, chatNames: `wt-${id}-names`, events: `wt-${id}-events`, commands: `wt-${id}-commands` };
-  const topology: TopologyNames = {
-    eventsTopic: `events-${id}`,
-    eventsSubscription: `events-${id}-worker`,
-    commandsTopic: `commands-${id}`,
-    commandsSubscription: `commands-${id}-worker`,
-    deadLetterTopic: `dead-${id}`,
-    deadLetterSubscription: `dead-${id}-replay`,
-  };
+  const indices: IndexNames = scopedIndexNames(`wt-${id}`);
+  const topology: TopologyNames = scopedTopologyNames(id);
   const es = createElasticsearchClient({ url: esUrl, requestTimeoutMs: 30_000 });
   const pubsub = createPubSub({ projectId, emulatorHost });
   await installTemplates(es, indices);

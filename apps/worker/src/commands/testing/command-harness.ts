@@ -5,10 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import type { PubSub } from "@google-cloud/pubsub";
-import { createElasticsearchClient, installTemplates, type ElasticsearchClient, type IndexNames } from "@periskope-pipeline/elasticsearch";
+import { createElasticsearchClient, installTemplates, scopedIndexNames, type ElasticsearchClient, type IndexNames } from "@periskope-pipeline/elasticsearch";
 import { createLogger, createMetricsRegistry, type Logger } from "@periskope-pipeline/observability";
 import { createPeriskopeClient } from "@periskope-pipeline/periskope";
-import { createPubSub, deleteTopology, ensureTopology, type TopologyNames } from "@periskope-pipeline/pubsub";
+import { createPubSub, deleteTopology, ensureTopology, scopedTopologyNames, type TopologyNames } from "@periskope-pipeline/pubsub";
 import { startSimulator, type SimulatorHandle, type StartSimulatorOptions } from "@periskope-pipeline/testkit";
 import { fillChatNames } from "../../chat-names/index.ts";
 import type { ChatNameUpdate, CommandDeps } from "../deps.ts";
@@ -46,20 +46,8 @@ export async function createHarness(simulator: StartSimulatorOptions = {}): Prom
   const newPubSub = () => createPubSub({ projectId, emulatorHost });
   const es = newEs();
   const pubsub = newPubSub();
-  const indices: IndexNames = {
-    messages: `cmdtest-${suffix}-messages`,
-    chatNames: `cmdtest-${suffix}-chat-names`,
-    events: `cmdtest-${suffix}-events`,
-    commands: `cmdtest-${suffix}-commands`,
-  };
-  const topology: TopologyNames = {
-    eventsTopic: `events-${suffix}`,
-    eventsSubscription: `events-worker-${suffix}`,
-    commandsTopic: `commands-${suffix}`,
-    commandsSubscription: `commands-worker-${suffix}`,
-    deadLetterTopic: `events-dead-${suffix}`,
-    deadLetterSubscription: `events-dead-replay-${suffix}`,
-  };
+  const indices: IndexNames = scopedIndexNames(`cmdtest-${suffix}`);
+  const topology: TopologyNames = scopedTopologyNames(suffix);
   await installTemplates(es, indices);
   await ensureTopology(pubsub, topology);
   const sim = await startSimulator({ apiKey: API_KEY, ...simulator });
