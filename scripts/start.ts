@@ -25,7 +25,7 @@ const ENTRY_POINTS = {
 
 // Heap bounds the apps ask for (apps/ingress/src/server/node-flags.ts, apps/worker/src/node-flags.ts).
 const NODE_FLAGS: Readonly<Record<string, readonly string[]>> = {
-  ingress: ["--max-semi-space-size=8"],
+  ingress: ["--max-semi-space-size=16"],
   worker: ["--max-old-space-size=192", "--max-semi-space-size=16"],
 };
 

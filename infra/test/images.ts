@@ -23,7 +23,7 @@ export const IMAGES = {
     name: "periskope-pipeline-ingress",
     workspace: "apps/ingress",
     entry: "apps/ingress/src/main.ts",
-    nodeFlags: ["--max-semi-space-size=8"],
+    nodeFlags: ["--max-semi-space-size=16"],
     portVariable: "PORT",
     port: 8080,
   },

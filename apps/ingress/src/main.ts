@@ -2,7 +2,7 @@
  * The ingress process: the only place that reads the environment, builds clients and handles
  * signals. Everything else receives what it needs (see app.ts).
  *
- *   npx node --max-semi-space-size=8 apps/ingress/src/main.ts   # settings: config.ts; flag: server/node-flags.ts
+ *   npx node --max-semi-space-size=16 apps/ingress/src/main.ts   # settings: config.ts; flag: server/node-flags.ts
  */
 import { ConfigError, loadDotEnv, redactConfig } from "@periskope-pipeline/config";
 import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";

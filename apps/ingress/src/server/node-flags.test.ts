@@ -8,6 +8,6 @@ describe("missingNodeFlags", () => {
   });
 
   it("names it when absent", () => {
-    expect(missingNodeFlags(["--enable-source-maps"], "")).toEqual(["--max-semi-space-size=8"]);
+    expect(missingNodeFlags(["--enable-source-maps"], "")).toEqual(["--max-semi-space-size=16"]);
   });
 });
