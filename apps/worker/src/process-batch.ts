@@ -1,7 +1,7 @@
 /**
  * One micro-batch through the stages, in the order the folders read: decode → learn names →
- * resolve names → build documents → sink → settle. Every stage only decides outcomes; `settle/`
- * acts on them, once per message.
+ * resolve names → build (and serialize) documents → sink → settle. Every stage only decides
+ * outcomes; `settle/` acts on them, once per message.
  *
  * A stage that fails for the whole batch (Elasticsearch unreachable past its retry budget while
  * reading the name cache) gives every message not yet decided back for redelivery; nothing is
@@ -15,11 +15,12 @@ import { deadLetter, retry, type Outcome, type Stage } from "./settle/outcome.ts
 import { settleBatch, type SettleCounts, type Settlement } from "./settle/settle.ts";
 import type { ElasticsearchSink } from "./sink/elasticsearch-sink.ts";
 import type { Delivery } from "./source/delivery.ts";
-import { buildDocument, type BulkOperation, type TargetIndices } from "./stages/build-documents.ts";
+import { buildDocument, type BuiltDocument, type TargetIndices } from "./stages/build-documents.ts";
 import { decode } from "./stages/decode.ts";
 import type { DecodedEvent } from "./stages/decoded-event.ts";
 import { learnChatNames, type NameLearner } from "./stages/learn-chat-names.ts";
 import { resolveChatNames, type NameResolver } from "./stages/resolve-chat-names.ts";
+import { serializeOperation, type SerializedOperation } from "./stages/serialize-operation.ts";
 
 export interface ChatNames extends NameResolver, NameLearner {
   indexedUnresolved(chats: ReadonlyMap<string, { reason: UnresolvedReason; phone: string | undefined }>): void;
@@ -57,36 +58,35 @@ export async function processBatch(deliveries: readonly Delivery[], deps: BatchD
     });
 
     stage = "build";
-    const operations: BulkOperation[] = [];
-    const owners: DecodedEvent[] = [];
-    const unresolvedOf: Array<{ chatId: string; reason: UnresolvedReason; phone: string | undefined } | undefined> = [];
+    const operations: SerializedOperation[] = [];
+    const owners: Array<{ delivery: Delivery; receivedAt: number; unresolved: BuiltDocument["unresolved"] }> = [];
     await timed(deps, "build", async () => {
       const indexedAt = new Date().toISOString();
       for (const event of events) {
-        let result;
         try {
-          result = buildDocument(event, names, deps.indices, indexedAt);
+          const result = buildDocument(event, names, deps.indices, indexedAt);
+          if (!result.ok) {
+            decide(event.delivery, result.outcome);
+            continue;
+          }
+          operations.push(serializeOperation(result.built.operation));
+          owners.push({ delivery: event.delivery, receivedAt: event.receivedAt, unresolved: result.built.unresolved });
         } catch (error) {
           // Whatever in this event's data broke the build will break it on every redelivery.
           decide(event.delivery, deadLetter("build", "build_error", String((error as Error)?.message ?? error)));
-          continue;
         }
-        if (!result.ok) {
-          decide(event.delivery, result.outcome);
-          continue;
-        }
-        operations.push(result.built.operation);
-        owners.push(event);
-        unresolvedOf.push(result.built.unresolved);
       }
     });
+    // From here the batch holds each message only as its serialized bytes: the parsed objects are
+    // collected while the bulk request is in flight instead of surviving into the old generation.
+    events.length = 0;
 
     stage = "index";
     const outcomes = await timed(deps, "index", () => deps.sink.write(operations));
     outcomes.forEach((outcome, i) => {
       const owner = owners[i]!;
       decide(owner.delivery, outcome, owner.receivedAt);
-      const unresolved = unresolvedOf[i];
+      const unresolved = owner.unresolved;
       if (unresolved && outcome.kind === "indexed") unresolvedWritten.set(unresolved.chatId, { reason: unresolved.reason, phone: unresolved.phone });
     });
   } catch (error) {

@@ -1,11 +1,11 @@
 import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import { describe, expect, it } from "vitest";
-import type { BulkOperation } from "../stages/build-documents.ts";
-import { ElasticsearchSink } from "./elasticsearch-sink.ts";
+import { serializeOperation, type SerializedOperation } from "../stages/serialize-operation.ts";
+import { BULK_RESPONSE_FILTER, ElasticsearchSink } from "./elasticsearch-sink.ts";
 
 type Item = { index: { status: number; error?: { type: string; reason: string } } };
 
-const op = (id: string): BulkOperation => ({ action: { index: { _index: "m", _id: id } }, document: { id } });
+const op = (id: string): SerializedOperation => serializeOperation({ action: { index: { _index: "m", _id: id } }, document: { id } });
 const ok: Item = { index: { status: 201 } };
 const conflict: Item = { index: { status: 409, error: { type: "version_conflict_engine_exception", reason: "newer" } } };
 const rejected: Item = { index: { status: 400, error: { type: "document_parsing_exception", reason: "failed to parse field [ack]" } } };
@@ -15,17 +15,21 @@ const unreachable = () => Object.assign(new Error("connect ECONNREFUSED"), { nam
 /** A bulk endpoint that answers from a script, one entry per request, and records what it got. */
 function fakeEs(script: Array<(ids: string[]) => Item[] | Error>) {
   const requests: string[][] = [];
+  const filters: unknown[] = [];
   const es = {
-    async bulk({ operations }: { operations: Array<{ index?: { _id: string } }> }) {
-      const ids = operations.filter((_, i) => i % 2 === 0).map((a) => a.index!._id);
+    async bulk({ operations, filter_path }: { operations: Buffer; filter_path?: unknown }) {
+      // The body is NDJSON bytes: every other line is an action naming its document.
+      const lines = operations.toString("utf8").split("\n").filter(Boolean);
+      const ids = lines.filter((_, i) => i % 2 === 0).map((line) => (JSON.parse(line) as { index: { _id: string } }).index._id);
       requests.push(ids);
+      filters.push(filter_path);
       const step = script[Math.min(requests.length - 1, script.length - 1)]!;
       const answer = step(ids);
       if (answer instanceof Error) throw answer;
       return { errors: answer.some((i) => i.index.status >= 300), items: answer };
     },
   } as unknown as ElasticsearchClient;
-  return { es, requests };
+  return { es, requests, filters };
 }
 
 const sink = (es: ElasticsearchClient, retryBudgetMs = 2_000) => new ElasticsearchSink({ es, retryBudgetMs, baseDelayMs: 1, maxDelayMs: 5 });
@@ -39,6 +43,19 @@ describe("ElasticsearchSink", () => {
       { kind: "superseded" },
       { kind: "dead-letter", stage: "index", errorKind: "document_parsing_exception", errorMessage: "failed to parse field [ack]" },
     ]);
+  });
+
+  it("asks Elasticsearch for each item's status and error only", async () => {
+    const { es, filters } = fakeEs([() => [ok]]);
+    await sink(es).write([op("a")]);
+    expect(filters).toEqual([BULK_RESPONSE_FILTER]);
+  });
+
+  it("resends a response's missing items as retryable", async () => {
+    const { es, requests } = fakeEs([() => [ok], (ids) => ids.map(() => ok)]);
+    const outcomes = await sink(es).write([op("a"), op("b")]);
+    expect(requests).toEqual([["a", "b"], ["b"]]);
+    expect(outcomes).toEqual([{ kind: "indexed" }, { kind: "indexed" }]);
   });
 
   it("resends only the items that failed transiently", async () => {
