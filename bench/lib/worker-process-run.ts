@@ -4,11 +4,11 @@
  * until every document is searchable; its peak RSS comes from the kernel (VmHWM).
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import { WORKER_NODE_FLAGS } from "../../apps/worker/src/node-flags.ts";
-import { cpuPerThousand, cpuSeconds, type CpuTarget } from "./worker-cpu.ts";
+import { cpuPerThousand, cpuSeconds, jitSeconds, type CpuTarget } from "./worker-cpu.ts";
 
 const WORKER_MAIN = fileURLToPath(new URL("../../apps/worker/src/main.ts", import.meta.url));
 
@@ -20,9 +20,13 @@ export interface WorkerRun {
   readonly rss_peak_mb: number;
   /** CPU seconds per 1,000 documents of each process while the backlog drained. */
   readonly cpu_s_per_1k_docs: Record<string, number>;
+  /** The part of it the JVMs' JIT compilers took (included above). */
+  readonly jit_cpu_s_per_1k_docs: Record<string, number>;
   /** Peaks of the worker's own memory gauges, sampled every second while it ran. */
   readonly memory_peaks_mb: { heap_used: number; heap_total: number; external: number; rss: number };
   readonly metrics: string;
+  /** Documents searchable over time: [ms since ready, count], about once a second. */
+  readonly progress: Array<[number, number]>;
 }
 
 export async function runWorkerProcess(options: {
@@ -45,6 +49,12 @@ export async function runWorkerProcess(options: {
   const keep = (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-10_000));
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
+  // For diagnosis (e.g. with --trace-gc among the extra flags): everything the worker prints, to a file.
+  if (process.env.BENCH_WORKER_OUTPUT) {
+    const file = createWriteStream(process.env.BENCH_WORKER_OUTPUT);
+    child.stdout!.pipe(file, { end: false });
+    child.stderr!.pipe(file, { end: false });
+  }
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const base = `http://127.0.0.1:${options.metricsPort}`;
   try {
@@ -55,6 +65,7 @@ export async function runWorkerProcess(options: {
     }
     const ready = performance.now();
     const cpuBefore = cpuSeconds(options.cpuTargets(child.pid!));
+    const jitBefore = jitSeconds(options.cpuTargets(child.pid!));
     const peaks = { heap_used: 0, heap_total: 0, external: 0, rss: 0 };
     const sampler = setInterval(async () => {
       const text = await fetch(`${base}/metrics`).then((r) => r.text(), () => "");
@@ -66,12 +77,15 @@ export async function runWorkerProcess(options: {
     }, 1_000);
     let docs = 0;
     let lastLog = 0;
+    const progress: Array<[number, number]> = [];
     while (docs < options.expected) {
       if (Date.now() > deadline) throw new Error(`only ${docs} of ${options.expected} documents within ${options.timeoutMs} ms\n${stderr}`);
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker exited (${child.exitCode ?? child.signalCode}) with ${docs} documents indexed\n${stderr}`);
       await new Promise((r) => setTimeout(r, 250));
       // Searchable means visible to search: count without forcing a refresh (the index refreshes every second).
       docs = (await options.es.count({ index: options.index })).count;
+      const at = Math.round(performance.now() - ready);
+      if (progress.length === 0 || at - progress[progress.length - 1]![0] >= 1_000) progress.push([at, docs]);
       if (performance.now() - lastLog > 5_000) {
         lastLog = performance.now();
         options.log(`pipeline: ${docs.toLocaleString("en-US")} documents searchable after ${Math.round(lastLog - ready)} ms`);
@@ -79,6 +93,7 @@ export async function runWorkerProcess(options: {
     }
     const done = performance.now();
     const cpuAfter = cpuSeconds(options.cpuTargets(child.pid!));
+    const jitAfter = jitSeconds(options.cpuTargets(child.pid!));
     clearInterval(sampler);
     const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
     const rss = peakRssMb(child.pid!);
@@ -89,8 +104,10 @@ export async function runWorkerProcess(options: {
       docs_per_s: Math.round(docs / ((done - ready) / 1000)),
       rss_peak_mb: rss,
       cpu_s_per_1k_docs: cpuPerThousand(cpuBefore, cpuAfter, docs),
+      jit_cpu_s_per_1k_docs: cpuPerThousand(jitBefore, jitAfter, docs),
       memory_peaks_mb: peaks,
       metrics,
+      progress,
     };
   } finally {
     child.kill("SIGTERM");
