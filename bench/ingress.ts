@@ -11,6 +11,9 @@
  * collection of stored messages adds 100-200 ms tails that say nothing about the ingress); then
  * one more ingress run at the highest concurrency with a subscription attached.
  *
+ * Every measurement also records the CPU µs per request of the server, the emulator and wrk: all
+ * three share the machine's two cores, so their sum says how far CPU alone lets req/s go.
+ *
  * The emulator is a private instance on its own port (so other processes' Pub/Sub traffic does
  * not share it), unless PUBSUB_EMULATOR_HOST names one. Only 127.0.0.1 is contacted.
  * Writes bench/results/ingress.json; targets (issue 4): at c=200 ratio ≥ 0.9, p99 ≤ 1.5× bare,
@@ -28,6 +31,7 @@ import { startPrivateEmulator, type PrivateEmulator } from "@periskope-pipeline/
 import { signedBodies } from "./lib/ingress-bodies.ts";
 import { startServerProcess, type ServerProcess } from "./lib/ingress-server-process.ts";
 import { locateWrk, runWrk, writeWrkScript, type WrkResult } from "./lib/ingress-wrk.ts";
+import { cpuSeconds, type CpuTarget } from "./lib/worker-cpu.ts";
 
 const { values } = parseArgs({
   options: {
@@ -65,6 +69,12 @@ interface Measurement {
   readonly requests: number;
   readonly server_rss_mb: number;
   readonly load_average_1m: number;
+  /**
+   * CPU microseconds per answered request of each process sharing the two cores: the server (all
+   * its threads: HTTP, publishing, V8's GC helpers), the emulator (when private) and wrk. At most
+   * 2,000,000 µs of CPU exist per second, so req/s ≤ 2e6 ÷ total.
+   */
+  readonly cpu_us_per_request: { readonly server: number; readonly emulator: number | null; readonly wrk: number; readonly total: number };
 }
 
 // Ctrl-C or SIGTERM: exit through process "exit" hooks, which stop the servers and the emulator.
@@ -129,8 +139,15 @@ async function measure(kind: "bare" | "ingress", round: number, subscriptionAtta
     for (const connections of connectionsList) {
       const warm = await runWrk(tool, { url, script, connections, threads: THREADS, seconds: WARMUP_SECONDS });
       const rss = server.sampleRss();
+      const cpuTargets: Record<string, CpuTarget> = { server: { pid: server.pid }, ...(emulator ? { emulator: { pgid: emulator.pgid() } } : {}) };
+      const cpuBefore = cpuSeconds(cpuTargets);
       const result: WrkResult = await runWrk(tool, { url, script, connections, threads: THREADS, seconds: SECONDS });
+      const cpuAfter = cpuSeconds(cpuTargets);
       const peak = rss.stop();
+      const perRequest = (seconds: number) => Math.round((seconds / Math.max(1, result.requests)) * 1e6 * 10) / 10;
+      const serverUs = perRequest((cpuAfter.server ?? 0) - (cpuBefore.server ?? 0));
+      const emulatorUs = emulator ? perRequest((cpuAfter.emulator ?? 0) - (cpuBefore.emulator ?? 0)) : null;
+      const wrkUs = perRequest(result.cpuSeconds);
       sent2xx += warm.requests - warm.non2xx + result.requests - result.non2xx;
       uncounted += 2 * connections;
       const measurement: Measurement = {
@@ -146,8 +163,9 @@ async function measure(kind: "bare" | "ingress", round: number, subscriptionAtta
         requests: result.requests,
         server_rss_mb: Math.round((peak / MB) * 10) / 10,
         load_average_1m: Math.round((loadavg()[0] as number) * 100) / 100,
+        cpu_us_per_request: { server: serverUs, emulator: emulatorUs, wrk: wrkUs, total: Math.round((serverUs + (emulatorUs ?? 0) + wrkUs) * 10) / 10 },
       };
-      log(`${kind} c=${connections} round ${round}${subscriptionAttached ? " (subscription attached)" : ""}: ${measurement.req_per_s} req/s, p50 ${measurement.p50_ms} ms, p99 ${measurement.p99_ms} ms, errors ${measurement.errors}, non-2xx ${measurement.non_2xx}, RSS ${measurement.server_rss_mb} MB, load ${measurement.load_average_1m}`);
+      log(`${kind} c=${connections} round ${round}${subscriptionAttached ? " (subscription attached)" : ""}: ${measurement.req_per_s} req/s, p50 ${measurement.p50_ms} ms, p99 ${measurement.p99_ms} ms, errors ${measurement.errors}, non-2xx ${measurement.non_2xx}, RSS ${measurement.server_rss_mb} MB, load ${measurement.load_average_1m}, CPU µs/request ${JSON.stringify(measurement.cpu_us_per_request)}`);
       results.push(measurement);
     }
     if (kind === "ingress") {
@@ -167,7 +185,7 @@ const median = (items: Measurement[]): Measurement => {
   return sorted[Math.floor((sorted.length - 1) / 2)] as Measurement;
 };
 
-const summary = ({ req_per_s, p50_ms, p99_ms, errors, non_2xx, server_rss_mb, requests, round, load_average_1m }: Measurement) => ({
+const summary = ({ req_per_s, p50_ms, p99_ms, errors, non_2xx, server_rss_mb, requests, round, load_average_1m, cpu_us_per_request }: Measurement) => ({
   req_per_s,
   p50_ms,
   p99_ms,
@@ -177,6 +195,7 @@ const summary = ({ req_per_s, p50_ms, p99_ms, errors, non_2xx, server_rss_mb, re
   requests,
   median_of_round: round,
   load_average_1m,
+  cpu_us_per_request,
 });
 
 const loadBefore = loadavg().map((n) => Math.round(n * 100) / 100);

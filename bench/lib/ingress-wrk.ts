@@ -4,6 +4,7 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { cpuSeconds } from "./worker-cpu.ts";
 
 export interface WrkTool {
   readonly path: string;
@@ -63,6 +64,8 @@ export interface WrkResult {
   /** Socket errors: connect + read + write + timeout. */
   readonly errors: number;
   readonly non2xx: number;
+  /** CPU seconds wrk itself used (sampled every 100 ms while it ran, so a little low). */
+  readonly cpuSeconds: number;
 }
 
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
@@ -73,7 +76,7 @@ function durationMs(text: string | undefined): number {
   return Number(match[1]) * (UNIT_MS[match[2] as string] as number);
 }
 
-export function parseWrkOutput(output: string): WrkResult {
+export function parseWrkOutput(output: string): Omit<WrkResult, "cpuSeconds"> {
   const requests = /(\d+) requests in ([\d.]+)(us|ms|s|m)/.exec(output);
   const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
   return {
@@ -99,10 +102,20 @@ export function runWrk(tool: WrkTool, run: WrkRun): Promise<WrkResult> {
   const args = [`-t${run.threads}`, `-c${run.connections}`, `-d${run.seconds}s`, "--timeout", "10s", "--latency", "-s", run.script, run.url];
   return new Promise((resolve, reject) => {
     const child = spawn(tool.path, args, { stdio: ["ignore", "pipe", "pipe"] });
+    // The load tool shares the two cores with the servers: its CPU is part of the arithmetic.
+    let cpu = 0;
+    const sampler = setInterval(() => (cpu = Math.max(cpu, cpuSeconds({ wrk: { pid: child.pid as number } }).wrk ?? 0)), 100);
     let output = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-    child.once("error", reject);
-    child.once("exit", (code) => (code === 0 ? resolve(parseWrkOutput(output)) : reject(new Error(`wrk exited ${code}: ${output}`))));
+    child.once("error", (error) => {
+      clearInterval(sampler);
+      reject(error);
+    });
+    child.once("exit", (code) => {
+      clearInterval(sampler);
+      if (code === 0) resolve({ ...parseWrkOutput(output), cpuSeconds: cpu });
+      else reject(new Error(`wrk exited ${code}: ${output}`));
+    });
   });
 }

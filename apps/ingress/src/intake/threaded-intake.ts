@@ -9,6 +9,13 @@
  * (copy the body into the batch for the hand-off, one promise per request) and the publishing
  * thread ~25-32 µs on the other core; p99 and memory are lower. bench/ingress.ts has the figures.
  *
+ * Re-measured side by side (same emulator, wrk c=200, a busier machine, so every figure is higher):
+ * inline, the HTTP thread needed 71-88 µs per request and capped the ingress at 10-13k req/s; split,
+ * the HTTP thread needs 36-45 µs (the bare app 36-40 in the same conditions), the publishing thread
+ * 30-38 and V8's GC helper threads 17-25 (mostly this thread's old-generation collections). The
+ * split costs more CPU in total (~100-120 vs ~86-105 µs) but no single thread saturates, so it
+ * answers more (12-16k req/s). Nearly every remaining µs is the work itself or its garbage.
+ *
  * Robustness: a delivery the thread does not answer within the publish timeout (plus a margin)
  * ends as `publish_timeout`; if the thread dies, everything in flight ends as
  * `publish_unavailable` (never a 2xx), it is restarted, and readiness fails until it is back.
