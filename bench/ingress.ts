@@ -6,8 +6,11 @@
  * - bare: a Hono app on the same adapter that reads the body and answers 200 (the ceiling);
  * - ingress: `apps/ingress/src/main.ts` as deployed: signature check, validation, publish, 200
  *   only after Pub/Sub acknowledged;
- * at each concurrency, `--rounds` times interleaved (bare, ingress, bare, …), reporting the median
- * round by req/s. The topic has no subscription during these runs (the emulator's garbage
+ * - straightforward: the plain single-threaded app issue 4 compares against (signature check,
+ *   JSON.parse, `await topic.publishMessage` with the library's batching, 1,000 messages / 1 ms),
+ *   on the same emulator and topic (bench/lib/ingress-straightforward-server.ts);
+ * at each concurrency, `--rounds` times interleaved (bare, ingress, straightforward, bare, …),
+ * reporting the median round by req/s. The topic has no subscription during these runs (the emulator's garbage
  * collection of stored messages adds 100-200 ms tails that say nothing about the ingress); then
  * one more ingress run at the highest concurrency with a subscription attached.
  *
@@ -52,12 +55,15 @@ const KEY = "peri_bench_signing_key";
 const OUT = new URL("./results/ingress.json", import.meta.url);
 const INGRESS_MAIN = fileURLToPath(new URL("../apps/ingress/src/main.ts", import.meta.url));
 const BARE_SERVER = fileURLToPath(new URL("./lib/ingress-bare-server.ts", import.meta.url));
+const STRAIGHTFORWARD_SERVER = fileURLToPath(new URL("./lib/ingress-straightforward-server.ts", import.meta.url));
 const MB = 1024 * 1024;
 
 const log = (message: string) => process.stderr.write(`[bench ingress] ${message}\n`);
 
+type ServerKind = "bare" | "ingress" | "straightforward";
+
 interface Measurement {
-  readonly server: "bare" | "ingress";
+  readonly server: ServerKind;
   readonly connections: number;
   readonly round: number;
   readonly subscription_attached: boolean;
@@ -115,9 +121,21 @@ const ingressEnv = {
   METADATA_SERVER_DETECTION: "none",
 };
 
-async function startServer(kind: "bare" | "ingress"): Promise<ServerProcess> {
-  // The ingress starts as deployed, with its Node flags (server/node-flags.ts); the bare app as is.
-  return kind === "bare" ? startServerProcess(BARE_SERVER, { PORT: "0" }) : startServerProcess(INGRESS_MAIN, ingressEnv, INGRESS_NODE_FLAGS);
+const straightforwardEnv = {
+  PORT: "0",
+  PERISKOPE_SIGNING_KEY: KEY,
+  PUBSUB_EMULATOR_HOST: emulatorHost,
+  PUBSUB_PROJECT_ID: projectId,
+  PUBSUB_EVENTS_TOPIC: eventsTopic,
+  METADATA_SERVER_DETECTION: "none",
+};
+
+async function startServer(kind: ServerKind): Promise<ServerProcess> {
+  // The ingress starts as deployed, with its Node flags (server/node-flags.ts); the others as is,
+  // on Node's defaults, as the issue's author ran them.
+  if (kind === "bare") return startServerProcess(BARE_SERVER, { PORT: "0" });
+  if (kind === "straightforward") return startServerProcess(STRAIGHTFORWARD_SERVER, straightforwardEnv);
+  return startServerProcess(INGRESS_MAIN, ingressEnv, INGRESS_NODE_FLAGS);
 }
 
 /** The ingress's own count of acknowledged webhooks, to check against wrk's 2xx. */
@@ -128,7 +146,7 @@ async function acknowledged(url: string): Promise<{ accepted: number; publishFai
   return { accepted, publishFailures };
 }
 
-async function measure(kind: "bare" | "ingress", round: number, subscriptionAttached: boolean, connectionsList = CONNECTIONS): Promise<Measurement[]> {
+async function measure(kind: ServerKind, round: number, subscriptionAttached: boolean, connectionsList = CONNECTIONS): Promise<Measurement[]> {
   const server = await startServer(kind);
   const results: Measurement[] = [];
   let sent2xx = 0;
@@ -204,6 +222,7 @@ try {
   for (let round = 1; round <= ROUNDS; round++) {
     all.push(...(await measure("bare", round, false)));
     all.push(...(await measure("ingress", round, false)));
+    all.push(...(await measure("straightforward", round, false)));
   }
   await pubsub.createSubscription(eventsTopic, subscription, { ackDeadlineSeconds: 60 });
   const highest = Math.max(...CONNECTIONS);
@@ -217,14 +236,16 @@ try {
 }
 const loadAfter = loadavg().map((n) => Math.round(n * 100) / 100);
 
-const pick = (server: "bare" | "ingress", connections: number, attached = false) =>
+const pick = (server: ServerKind, connections: number, attached = false) =>
   median(all.filter((m) => m.server === server && m.connections === connections && m.subscription_attached === attached));
-const byConcurrency = (server: "bare" | "ingress") => Object.fromEntries(CONNECTIONS.map((c) => [`c${c}`, summary(pick(server, c))]));
+const byConcurrency = (server: ServerKind) => Object.fromEntries(CONNECTIONS.map((c) => [`c${c}`, summary(pick(server, c))]));
 const top = Math.max(...CONNECTIONS);
 const bareTop = pick("bare", top);
 const ingressTop = pick("ingress", top);
 const attached = pick("ingress", top, true);
 const ratio = Math.round((ingressTop.req_per_s / bareTop.req_per_s) * 1000) / 1000;
+const straightforwardTop = pick("straightforward", top);
+const ratioStraightforward = Math.round((straightforwardTop.req_per_s / bareTop.req_per_s) * 1000) / 1000;
 const p99Ratio = Math.round((ingressTop.p99_ms / bareTop.p99_ms) * 100) / 100;
 const ingressErrors = all.filter((m) => m.server === "ingress" && !m.subscription_attached).reduce((sum, m) => sum + m.errors + m.non_2xx, 0);
 // The targets concern the runs without a subscription; the attached run is reported on its own.
@@ -241,8 +262,12 @@ const result = {
   bare: byConcurrency("bare"),
   ingress: byConcurrency("ingress"),
   ingress_with_subscription: { [`c${top}`]: summary(attached) },
+  straightforward: byConcurrency("straightforward"),
+  straightforward_launch: { batching: { max_messages: 1000, max_milliseconds: 1 }, node_flags: [], topic: "the ingress's events topic on the same emulator" },
   ratio,
   ratio_definition: `ingress req/s ÷ bare req/s at c=${top}`,
+  ratio_straightforward: ratioStraightforward,
+  ratio_straightforward_definition: `straightforward req/s ÷ bare req/s at c=${top}`,
   p99_ratio: p99Ratio,
   targets: {
     ratio_at_least_0_9: ratio >= 0.9,
@@ -254,4 +279,5 @@ const result = {
 };
 writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
 log(`ratio ${ratio} (target ≥ 0.9), p99 ${ingressTop.p99_ms} ms vs bare ${bareTop.p99_ms} ms (×${p99Ratio}, target ≤ 1.5), ingress errors+non-2xx ${ingressErrors}, peak RSS ${ingressPeakRss} MB; with a subscription: p99 ${attached.p99_ms} ms`);
+log(`straightforward at c=${top}: ${straightforwardTop.req_per_s} req/s (ratio ${ratioStraightforward}), p99 ${straightforwardTop.p99_ms} ms, server CPU ${straightforwardTop.cpu_us_per_request.server} µs/request; ingress ${ingressTop.req_per_s} req/s, server CPU ${ingressTop.cpu_us_per_request.server} µs/request`);
 log(`load average before ${loadBefore.join(", ")}, after ${loadAfter.join(", ")}; wrote ${fileURLToPath(OUT)}`);
