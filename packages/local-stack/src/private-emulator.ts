@@ -67,8 +67,10 @@ class PortTakenError extends Error {}
  * not ours, so it is started again on another port (a port given by the caller is not changed).
  */
 export async function startPrivateEmulator(options: { port?: number } = {}): Promise<PrivateEmulator> {
+  // Located once: it may ask `gcloud info`, which takes a second or two.
+  const launcher = locatePubsubEmulator();
   for (let attempt = 1; ; attempt++) {
-    const emulator = privateEmulatorOn(options.port ?? (await freePort()));
+    const emulator = privateEmulatorOn(launcher, options.port ?? (await freePort()));
     try {
       await emulator.start();
       return emulator;
@@ -79,8 +81,7 @@ export async function startPrivateEmulator(options: { port?: number } = {}): Pro
   }
 }
 
-function privateEmulatorOn(port: number): PrivateEmulator {
-  const launcher = locatePubsubEmulator();
+function privateEmulatorOn(launcher: string, port: number): PrivateEmulator {
   const host = `127.0.0.1:${port}`;
   const workDir = mkdtempSync(path.join(tmpdir(), "private-emulator-"));
   const logFile = path.join(workDir, "emulator.log");
