@@ -15,8 +15,6 @@ import { CommandError } from "../command-error.ts";
 import type { RunContext } from "../run-context.ts";
 import type { Stats } from "../run-record.ts";
 
-type KnownName = Required<Pick<KnownChatName, "chatId" | "chatName">>;
-
 export interface BackfillDeps {
   es: ElasticsearchClient;
   messagesIndex: string;
@@ -76,7 +74,7 @@ export async function backfillChatNames(deps: BackfillDeps, args: CommandArgs<"b
   return stats;
 }
 
-async function fixGroup(deps: BackfillDeps, group: readonly KnownName[], since: string | undefined, counters: Counters, ctx: RunContext): Promise<void> {
+async function fixGroup(deps: BackfillDeps, group: readonly KnownChatName[], since: string | undefined, counters: Counters, ctx: RunContext): Promise<void> {
   await fillChatNames(deps.es, deps.messagesIndex, group, {
     pageSize: deps.batchSize,
     chatsPerQuery: CHATS_PER_GROUP,
@@ -91,7 +89,7 @@ async function fixGroup(deps: BackfillDeps, group: readonly KnownName[], since: 
   });
 }
 
-async function nextChats(deps: BackfillDeps, after: string | null): Promise<KnownName[]> {
+async function nextChats(deps: BackfillDeps, after: string | null): Promise<KnownChatName[]> {
   const response = await deps.es.search<{ chat_id?: string; chat_name?: unknown }>({
     index: deps.cacheIndex,
     size: CHATS_PER_GROUP,
@@ -106,7 +104,7 @@ async function nextChats(deps: BackfillDeps, after: string | null): Promise<Know
   });
 }
 
-async function oneChat(deps: BackfillDeps, chatId: string): Promise<KnownName[]> {
+async function oneChat(deps: BackfillDeps, chatId: string): Promise<KnownChatName[]> {
   const response = await deps.es.get<{ chat_name?: unknown }>({ index: deps.cacheIndex, id: chatId, _source_includes: ["chat_name"] }, { ignore: [404] });
   const name = response.found ? response._source?.chat_name : undefined;
   return typeof name === "string" && name !== "" ? [{ chatId, chatName: name }] : [];
