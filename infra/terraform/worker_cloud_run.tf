@@ -6,6 +6,13 @@
 
 locals {
   worker_pool_name = "periskope-worker"
+  # Cloud Run sends SIGKILL 10 s after SIGTERM; the worker's 25 s default is for GKE's 35 s grace
+  # period. 8 s to finish or nack in-flight batches and release running commands leaves time to
+  # close the clients before the kill.
+  worker_cloud_run_shutdown_env = {
+    WORKER_SHUTDOWN_TIMEOUT_MS = "8000"
+  }
+  worker_cloud_run_env = merge(local.worker_env, local.worker_cloud_run_shutdown_env)
   crema_config = templatefile("${path.module}/templates/crema-config.yaml.tftpl", {
     worker_pool                = "projects/${var.project_id}/locations/${var.region}/workerpools/${local.worker_pool_name}"
     subscription               = local.names.events_subscription
@@ -40,7 +47,7 @@ resource "google_cloud_run_v2_worker_pool" "worker" {
       }
 
       dynamic "env" {
-        for_each = local.worker_env
+        for_each = local.worker_cloud_run_env
         content {
           name  = env.key
           value = env.value

@@ -183,6 +183,13 @@ describe("infra/terraform", () => {
       const config = containerEnv(tf, autoscaler).find((e) => e.name === "CREMA_CONFIG");
       expect(config?.value).toBe("<google_parameter_manager_parameter_version.autoscaler.name>");
     });
+
+    it("bounds graceful shutdown within Cloud Run's 10 s between SIGTERM and SIGKILL, with time left to close clients", () => {
+      const env = Object.fromEntries(deployment("worker").env.map((e) => [e.name, e.value]));
+      const bound = Number(env.WORKER_SHUTDOWN_TIMEOUT_MS);
+      expect(bound).toBeGreaterThanOrEqual(5_000);
+      expect(bound).toBeLessThanOrEqual(9_000);
+    });
   });
 
   describe("secrets", () => {

@@ -125,7 +125,7 @@ function shutdown(code: number, reason: string): Promise<void> {
     }, config.WORKER_SHUTDOWN_TIMEOUT_MS + 5_000);
     hardStop.unref();
     // Intake stops first and in parallel: commands and events pull from separate subscriptions.
-    const stops = await Promise.allSettled([running.commands?.stop(), running.worker ? worker.stop() : undefined]);
+    const stops = await Promise.allSettled([running.commands?.stop(config.WORKER_SHUTDOWN_TIMEOUT_MS), running.worker ? worker.stop() : undefined]);
     for (const stop of stops) if (stop.status === "rejected") log.warn({ event: "ShutdownStepFailed", err: stop.reason }, "shutdown step failed");
     await running.server?.close();
     await Promise.allSettled([pubsub.close(), es.close()]);

@@ -13,11 +13,13 @@ import { CommandsIndex } from "./run-store.ts";
 import { scheduleWarmUp } from "./warm-up.ts";
 
 export interface CommandRunner {
-  /** Stops pulling, releases running commands for another worker (bounded), closes what it opened. */
-  stop(): Promise<void>;
+  /**
+   * Stops pulling, releases running commands for another worker (waiting at most `timeoutMs`, by
+   * default 10 s), closes what it opened.
+   */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
-/** How long `stop()` waits for running commands to release their runs. */
 const STOP_TIMEOUT_MS = 10_000;
 
 export async function startCommands(deps: CommandDeps): Promise<CommandRunner> {
@@ -52,9 +54,9 @@ export async function startCommands(deps: CommandDeps): Promise<CommandRunner> {
   logger.info({ event: "CommandsStarted", stage: "commands", worker_id: deps.workerId, warm_up: deps.settings.cacheOnStartup }, "command runner started");
 
   return {
-    async stop() {
+    async stop(timeoutMs = STOP_TIMEOUT_MS) {
       warmUp?.cancel();
-      await subscriber.close(STOP_TIMEOUT_MS);
+      await subscriber.close(timeoutMs);
       logger.info({ event: "CommandsStopped", stage: "commands" }, "command runner stopped");
     },
   };
