@@ -3,7 +3,8 @@
  * environment, builds clients, and handles signals. Everything else takes its dependencies.
  *
  * Start: validate config → wait for Elasticsearch → install templates (idempotent) → create the
- * Pub/Sub topology when running against the emulator → serve metrics → pull → run commands.
+ * Pub/Sub topology when running against the emulator → serve metrics → run commands → (with
+ * CACHE_ON_STARTUP and an empty cache: wait for the warm-up, bounded) → pull.
  * SIGTERM/SIGINT: stop commands and pulling, finish or nack in-flight batches, close clients,
  * all within WORKER_SHUTDOWN_TIMEOUT_MS.
  */
@@ -84,8 +85,6 @@ async function main(): Promise<void> {
   if (config.PUBSUB_EMULATOR_HOST) await ensureTopology(pubsub, topology);
 
   running.server = await startMetricsServer({ registry, ready: () => worker.pipeline.ready, port: config.WORKER_METRICS_PORT });
-  worker.start();
-  running.worker = true;
   running.commands = await startCommands({
     es,
     indices,
@@ -110,6 +109,11 @@ async function main(): Promise<void> {
       await worker.chatNames.namesChanged(updates);
     },
   });
+  // CACHE_ON_STARTUP on a fresh deployment: the first messages wait (bounded) for a full cache.
+  await running.commands.cacheFilled;
+  if (stopping) return;
+  worker.start();
+  running.worker = true;
   log.info({ event: "WorkerStarted", metrics_port: running.server.port, subscription: config.PUBSUB_EVENTS_SUBSCRIPTION }, "worker started");
 }
 

@@ -75,8 +75,12 @@ export function newCommand(request: CommandRequest, requestedBy?: string, comman
   };
 }
 
-/** Lifecycle of a run record in the commands index: accepted → running → succeeded | failed. */
-export const COMMAND_STATUSES = ["accepted", "running", "succeeded", "failed"] as const;
+/**
+ * Lifecycle of a run record in the commands index: accepted → running → succeeded | failed, or
+ * joined: the request arrived while an equal run was going (one refresh at a time across replicas),
+ * so it ran nothing itself and names that run in `joined_command_id`; follow it for the outcome.
+ */
+export const COMMAND_STATUSES = ["accepted", "running", "succeeded", "failed", "joined"] as const;
 export type CommandStatus = (typeof COMMAND_STATUSES)[number];
 
 /** A run record, `_id` = `command_id` in `ELASTICSEARCH_COMMANDS_INDEX`. */
@@ -95,6 +99,8 @@ export interface CommandRun {
   readonly progress?: Record<string, number | string>;
   readonly stats?: Record<string, number | string | boolean>;
   readonly error?: { readonly code: string; readonly message: string };
+  /** With status `joined`: the run this request joined. */
+  readonly joined_command_id?: string;
 }
 
 /** Stats of `refresh-cache` (the original service's three numbers first). */

@@ -23,9 +23,10 @@ describe("decideClaim", () => {
     expect(decideClaim(null, NOW, STALE_AFTER)).toEqual({ action: "create" });
   });
 
-  it("runs nothing again for a command that already succeeded or failed", () => {
+  it("runs nothing again for a command that already succeeded, failed or joined another run", () => {
     expect(decideClaim(run({ status: "succeeded" }), NOW, STALE_AFTER)).toEqual({ action: "done", status: "succeeded" });
     expect(decideClaim(run({ status: "failed" }), NOW, STALE_AFTER)).toEqual({ action: "done", status: "failed" });
+    expect(decideClaim(run({ status: "joined", joined_command_id: "c0" }), NOW, STALE_AFTER)).toEqual({ action: "done", status: "joined" });
   });
 
   it("takes over a run a stopping worker released", () => {

@@ -12,7 +12,7 @@ export function createCommandMetrics(registry: Registry): CommandMetrics {
   return {
     runs: new Counter({
       name: "worker_command_runs_total",
-      help: "Command runs by type and outcome (succeeded, failed, released, lost, rejected)",
+      help: "Command runs by type and outcome (succeeded, failed, joined, released, lost, rejected)",
       labelNames: ["type", "outcome"],
       registers: [registry],
     }),

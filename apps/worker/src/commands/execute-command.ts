@@ -15,6 +15,7 @@ import { decideClaim } from "./claim.ts";
 import { CommandError, LostOwnershipError, RunReleasedError, describeFailure } from "./command-error.ts";
 import type { CommandMetrics } from "./command-metrics.ts";
 import type { CommandHandlers } from "./handlers.ts";
+import { JoinedRun } from "./run-context.ts";
 import { RunHandle } from "./run-handle.ts";
 import { RUN_KIND, newRun, type StoredRun } from "./run-record.ts";
 import { CommandsIndex, CommandsIndexError } from "./run-store.ts";
@@ -127,7 +128,7 @@ async function run_(options: ExecutorOptions, handle: RunHandle, command: Comman
   handle.start();
   logger.info({ event: "CommandStarted", stage: "commands", command_id: id, type: command.type, attempt: handle.record.attempt }, `running ${command.type}`);
   try {
-    const stats = await options.handlers.run(command, {
+    const result = await options.handlers.run(command, {
       commandId: id,
       signal: handle.signal,
       checkpoint: handle.record.checkpoint,
@@ -137,6 +138,13 @@ async function run_(options: ExecutorOptions, handle: RunHandle, command: Comman
     // A run that completed is recorded as succeeded even if the worker began stopping meanwhile;
     // only a run this worker no longer owns is not.
     if (handle.signal.reason instanceof LostOwnershipError) throw handle.signal.reason;
+    if (result instanceof JoinedRun) {
+      await handle.join(result.commandId);
+      metrics.runs.inc({ type: command.type, outcome: "joined" });
+      logger.info({ event: "CommandJoined", stage: "commands", command_id: id, type: command.type, joined_command_id: result.commandId }, `joined the running ${result.commandId}`);
+      return "ack";
+    }
+    const stats = result;
     await handle.succeed(stats);
     metrics.runs.inc({ type: command.type, outcome: "succeeded" });
     metrics.duration.observe({ type: command.type }, (performance.now() - started) / 1000);
@@ -171,7 +179,7 @@ async function run_(options: ExecutorOptions, handle: RunHandle, command: Comman
 }
 
 function handleOptions(options: ExecutorOptions) {
-  return { heartbeatMs: options.heartbeatMs, logger: options.logger };
+  return { heartbeatMs: options.heartbeatMs, staleAfterMs: options.staleAfterMs, logger: options.logger };
 }
 
 type Decoded = { ok: true; message: CommandMessage } | { ok: false; issues: string[]; commandId: string | undefined };

@@ -7,13 +7,14 @@ import { backfillChatNames } from "./backfill-chat-names/backfill-chat-names.ts"
 import type { CommandDeps } from "./deps.ts";
 import { refreshCache } from "./refresh-cache/refresh-cache.ts";
 import { replayDeadLetters } from "./replay-dead-letters/replay-dead-letters.ts";
-import type { RunContext } from "./run-context.ts";
+import { runExclusively } from "./exclusive-refresh.ts";
+import type { JoinedRun, RunContext } from "./run-context.ts";
 import type { Stats } from "./run-record.ts";
 import type { CommandsIndex } from "./run-store.ts";
-import { warmUp } from "./warm-up.ts";
+import { markWarm, warmUp } from "./warm-up.ts";
 
 export interface CommandHandlers {
-  run(command: CommandMessage, ctx: RunContext): Promise<Stats>;
+  run(command: CommandMessage, ctx: RunContext): Promise<Stats | JoinedRun>;
 }
 
 export function createHandlers(deps: CommandDeps, store: CommandsIndex): CommandHandlers {
@@ -28,13 +29,21 @@ export function createHandlers(deps: CommandDeps, store: CommandsIndex): Command
     onChatNamesChanged: deps.onChatNamesChanged,
     logger: deps.logger,
   };
+  // One refresh at a time across replicas; the lease lives as long as a run's heartbeat.
+  const lease = { store, ttlMs: deps.settings.staleAfterMs, renewMs: deps.settings.heartbeatMs, logger: deps.logger };
   return {
     run(command, ctx) {
       switch (command.type) {
         case "refresh-cache":
-          return refreshCache(refreshDeps, command.args, ctx);
+          return runExclusively(lease, ctx, async (leased) => {
+            const stats = await refreshCache(refreshDeps, command.args, leased);
+            // A full refresh warmed the cache: a warm-up right after it would only repeat it.
+            const { phones, chat_type, dry_run } = command.args;
+            if (!phones && !chat_type && !dry_run) await markWarm(store, ctx.commandId);
+            return stats;
+          });
         case "warm-up":
-          return warmUp({ store, intervalMs: deps.settings.warmUpIntervalMs, refresh: (c) => refreshCache(refreshDeps, {}, c) }, ctx);
+          return warmUp({ store, intervalMs: deps.settings.warmUpIntervalMs, lease, refresh: (c) => refreshCache(refreshDeps, {}, c) }, ctx);
         case "backfill-chat-names":
           return backfillChatNames(
             { es: deps.es, messagesIndex: deps.indices.messages, cacheIndex: deps.indices.chatNames, batchSize: deps.settings.backfillBatchSize, pauseMs: deps.settings.backfillPauseMs },

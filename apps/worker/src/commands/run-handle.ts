@@ -7,8 +7,13 @@
  * attempt (our own earlier write landed although its answer was lost), and then we carry on from
  * the version we just read; otherwise another worker took the run over: the run's signal aborts
  * with `LostOwnershipError` and nothing more is written.
+ *
+ * The record is the run's lease: a heartbeat older than `staleAfterMs` lets another worker take the
+ * run over. So a worker whose heartbeats keep failing (Elasticsearch unreachable from it alone)
+ * stops the run itself, one heartbeat before that could happen, instead of running on beside the
+ * new owner.
  */
-import { setTimeout as sleep } from "node:timers/promises";
+import { ExponentialBackoff, handleWhen, retry } from "cockatiel";
 import type { Logger } from "@periskope-pipeline/observability";
 import { LostOwnershipError, type Failure } from "./command-error.ts";
 import type { Checkpoint, DocVersion, Progress, Stats, StoredRun } from "./run-record.ts";
@@ -16,11 +21,19 @@ import type { CommandsIndex } from "./run-store.ts";
 
 export interface RunHandleOptions {
   heartbeatMs: number;
+  /** A run whose heartbeat is older than this may be taken over (`COMMAND_STALE_AFTER_MS`). */
+  staleAfterMs: number;
   logger: Logger;
 }
 
-/** Final writes are retried this many times (with growing pauses) before the delivery is nacked. */
-const FINAL_WRITE_ATTEMPTS = 6;
+/**
+ * Final writes (the run's outcome) are retried for about half a minute before the delivery is
+ * nacked; a lost run is never retried: it is someone else's now.
+ */
+const finalWriteRetry = retry(
+  handleWhen((error) => !(error instanceof LostOwnershipError)),
+  { maxAttempts: 5, backoff: new ExponentialBackoff({ initialDelay: 500, maxDelay: 8_000 }) },
+);
 
 export class RunHandle {
   readonly signal: AbortSignal;
@@ -48,7 +61,12 @@ export class RunHandle {
   /** Starts the heartbeat; progress writes count as heartbeats too. */
   start(): void {
     this.timer = setInterval(() => {
-      if (Date.now() - this.lastWriteAt < this.options.heartbeatMs / 2) return;
+      const silentMs = Date.now() - this.lastWriteAt;
+      if (silentMs > this.options.staleAfterMs - this.options.heartbeatMs) {
+        this.lose(new LostOwnershipError(`run ${this.run.command_id} recorded no heartbeat for ${silentMs} ms; another worker may take it over, so it stops`));
+        return;
+      }
+      if (silentMs < this.options.heartbeatMs / 2) return;
       this.write((run) => run, "heartbeat").catch(() => {});
     }, this.options.heartbeatMs);
     this.timer.unref();
@@ -68,6 +86,11 @@ export class RunHandle {
 
   async fail(failure: Failure, stats: Stats | undefined): Promise<void> {
     await this.finish((run) => ({ ...run, status: "failed", error: failure, ...(stats ? { stats } : {}) }));
+  }
+
+  /** Ends the run without running it: an equal run, `commandId`, was already going. */
+  async join(commandId: string): Promise<void> {
+    await this.finish((run) => ({ ...run, status: "joined", joined_command_id: commandId }));
   }
 
   /** Hands the run back (worker stopping): `accepted`, no owner, checkpoint kept for the next worker. */
@@ -93,15 +116,7 @@ export class RunHandle {
   }
 
   private async finalWrite(change: (run: StoredRun) => StoredRun): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.write(change, "final", { rethrow: true });
-        return;
-      } catch (error) {
-        if (error instanceof LostOwnershipError || attempt >= FINAL_WRITE_ATTEMPTS) throw error;
-        await sleep(250 * 2 ** attempt);
-      }
-    }
+    await finalWriteRetry.execute(() => this.write(change, "final", { rethrow: true }));
   }
 
   private write(change: (run: StoredRun) => StoredRun, what: string, { rethrow = false } = {}): Promise<void> {
@@ -135,11 +150,14 @@ export class RunHandle {
         this.version = current.version;
         continue;
       }
-      const lost = new LostOwnershipError(`run ${this.run.command_id} was taken over by ${current?.doc.worker_id ?? "another worker"}`);
-      this.stopHeartbeat();
-      this.controller.abort(lost);
-      throw lost;
+      throw this.lose(new LostOwnershipError(`run ${this.run.command_id} was taken over by ${current?.doc.worker_id ?? "another worker"}`));
     }
+  }
+
+  private lose(lost: LostOwnershipError): LostOwnershipError {
+    this.stopHeartbeat();
+    this.controller.abort(lost);
+    return lost;
   }
 
   /** Aborts the command (worker stopping); the caller then releases or records the run. */

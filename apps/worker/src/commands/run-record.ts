@@ -2,7 +2,8 @@
  * The run record as stored in the commands index (`_id` = command_id): the contract's `CommandRun`
  * plus what the runner needs to hand a run over between workers.
  *
- * `status` moves accepted → running → succeeded | failed. `accepted` is also where a stopping
+ * `status` moves accepted → running → succeeded | failed; `joined` ends a run that found an equal
+ * one going (`joined_command_id`). `accepted` is also where a stopping
  * worker leaves a run it released, so the next delivery resumes it at once instead of waiting for
  * its heartbeat to go stale. `checkpoint` is opaque to everyone but the command that wrote it; it is
  * kept in `_source` only (the template maps no such field).
@@ -37,6 +38,7 @@ export interface StoredRun {
   stats?: Stats;
   error?: { code: string; message: string };
   checkpoint?: Checkpoint;
+  joined_command_id?: string;
 }
 
 /** Where a stored document is, for conditional (`if_seq_no`/`if_primary_term`) writes. */
@@ -50,7 +52,7 @@ export interface VersionedRun {
   version: DocVersion;
 }
 
-export const TERMINAL_STATUSES: ReadonlySet<CommandStatus> = new Set(["succeeded", "failed"]);
+export const TERMINAL_STATUSES: ReadonlySet<CommandStatus> = new Set(["succeeded", "failed", "joined"]);
 
 export function newRun(command: CommandMessage, workerId: string, now: Date): StoredRun {
   const at = now.toISOString();

@@ -43,6 +43,11 @@ export class CommandsIndex {
     return this.write({ index: { _index: this.index, _id: id, if_seq_no: version.seqNo, if_primary_term: version.primaryTerm } }, doc);
   }
 
+  /** Writes the document whatever is stored (for markers, which only ever move forward). */
+  put(id: string, doc: object): Promise<WriteResult> {
+    return this.write({ index: { _index: this.index, _id: id } }, doc);
+  }
+
   /** Deletes the document only if it is still at `version`; false when it changed meanwhile. */
   async remove(id: string, version: DocVersion): Promise<boolean> {
     const result = await this.write({ delete: { _index: this.index, _id: id, if_seq_no: version.seqNo, if_primary_term: version.primaryTerm } });

@@ -13,8 +13,14 @@ export const commandEnvSettings = {
   CACHE_ON_STARTUP: envBoolean(false),
   /** Wait after start before warming, so a rollout's replicas first drain their backlog. */
   WARM_UP_DELAY_MS: envInt(10_000, { min: 0 }),
-  /** At most one warm-up per this many seconds across all replicas (the lease's lifetime). */
+  /** At most one warm-up per this many seconds across all replicas (since the cache was last filled). */
   WARM_UP_INTERVAL_SECONDS: envInt(3_600, { min: 1 }),
+  /**
+   * With `CACHE_ON_STARTUP`, a worker that finds the cache index empty (a fresh deployment) waits
+   * this long for the warm-up before it pulls messages, so they are enriched from a full cache;
+   * then it starts anyway and the warm-up goes on beside it. Under the platforms' startup probes (120 s).
+   */
+  WARM_UP_WAIT_SECONDS: envInt(60, { min: 0, max: 600 }),
   /** How often a running command proves it is alive (heartbeat_at on its run record). */
   COMMAND_HEARTBEAT_MS: envInt(5_000, { min: 100 }),
   /** A run whose heartbeat is older than this is presumed dead and may be taken over. */
@@ -46,6 +52,7 @@ export interface CommandSettings {
   readonly cacheOnStartup: boolean;
   readonly warmUpDelayMs: number;
   readonly warmUpIntervalMs: number;
+  readonly warmUpWaitMs: number;
   readonly heartbeatMs: number;
   readonly staleAfterMs: number;
   readonly concurrency: number;
@@ -61,6 +68,7 @@ export const DEFAULT_COMMAND_SETTINGS: CommandSettings = {
   cacheOnStartup: false,
   warmUpDelayMs: 10_000,
   warmUpIntervalMs: 3_600_000,
+  warmUpWaitMs: 60_000,
   heartbeatMs: 5_000,
   staleAfterMs: 30_000,
   concurrency: 2,
@@ -76,6 +84,7 @@ export function commandSettingsFromConfig(config: {
   CACHE_ON_STARTUP: boolean;
   WARM_UP_DELAY_MS: number;
   WARM_UP_INTERVAL_SECONDS: number;
+  WARM_UP_WAIT_SECONDS: number;
   COMMAND_HEARTBEAT_MS: number;
   COMMAND_STALE_AFTER_MS: number;
   COMMAND_CONCURRENCY: number;
@@ -90,6 +99,7 @@ export function commandSettingsFromConfig(config: {
     cacheOnStartup: config.CACHE_ON_STARTUP,
     warmUpDelayMs: config.WARM_UP_DELAY_MS,
     warmUpIntervalMs: config.WARM_UP_INTERVAL_SECONDS * 1000,
+    warmUpWaitMs: config.WARM_UP_WAIT_SECONDS * 1000,
     heartbeatMs: config.COMMAND_HEARTBEAT_MS,
     staleAfterMs: config.COMMAND_STALE_AFTER_MS,
     concurrency: config.COMMAND_CONCURRENCY,

@@ -1,18 +1,22 @@
 /**
  * Warm-up across replicas: three workers start together with CACHE_ON_STARTUP=true → exactly one
- * refresh runs, while each worker's pipeline keeps indexing messages.
+ * refresh runs, while each worker's pipeline keeps indexing messages; a warm-up within the interval
+ * is skipped; a worker that died holding the warm-up lease holds up the next one for seconds only.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newCommand } from "@periskope-pipeline/contracts";
 import { messageCreatedBatch } from "@periskope-pipeline/testkit";
 import type { Worker } from "../worker.ts";
-import { leaseId, type LeaseDoc } from "./lease.ts";
+import { createLogger } from "@periskope-pipeline/observability";
+import { REFRESH_LEASE } from "./exclusive-refresh.ts";
+import { currentLease, leaseId, type LeaseDoc } from "./lease.ts";
 import { publishCommand } from "./publish-command.ts";
 import type { StoredRun } from "./run-record.ts";
+import { CommandsIndex } from "./run-store.ts";
 import { startCommands, type CommandRunner } from "./start-commands.ts";
 import { createHarness, seedCache, type Harness } from "./testing/command-harness.ts";
 import { publishWebhooks, startWorker } from "./testing/worker-fixture.ts";
-import { WARM_UP_LEASE } from "./warm-up.ts";
+import { WARM_UP_LEASE, WARM_UP_MARKER_ID, scheduleWarmUp, type WarmUpMarker } from "./warm-up.ts";
 
 const CHATS = 3_000;
 const MESSAGES = 300;
@@ -79,11 +83,15 @@ describe("warm-up on startup", () => {
     expect(warmUp).toMatchObject({ type: "warm-up", status: "succeeded", stats: { total_chats: CHATS, newly_cached: CHATS - 30, already_cached: 30, skipped: false } });
     expect(Date.parse(warmUp.finished_at as string)).toBeGreaterThan(messagesDoneAt);
 
-    // Still exactly one run, and the lease names it.
+    // Still exactly one run; the marker names it. No lease outlives the run by more than seconds:
+    // the scheduler's lasts COMMAND_STALE_AFTER_MS (3 s here), the refresh's was given back.
     expect(await runs()).toHaveLength(1);
+    const marker = await h.es.get<WarmUpMarker>({ index: h.indices.commands, id: WARM_UP_MARKER_ID });
+    expect(marker._source?.command_id).toBe(warmUp.command_id);
     const lease = await h.es.get<LeaseDoc>({ index: h.indices.commands, id: leaseId(WARM_UP_LEASE) });
-    expect(lease._source?.holder).toBe(warmUp.command_id);
-    expect(Date.parse(lease._source?.expires_at as string)).toBeGreaterThan(Date.now() + 3_000_000);
+    expect(lease._source?.command_id).toBe(warmUp.command_id);
+    expect(Date.parse(lease._source?.expires_at as string)).toBeLessThanOrEqual(Date.parse(lease._source?.acquired_at as string) + 3_000);
+    expect(await currentLease(new CommandsIndex(h.es, h.indices.commands), REFRESH_LEASE)).toBeNull();
   });
 
   it("records a warm-up published within the interval as skipped", async () => {
@@ -92,6 +100,37 @@ describe("warm-up on startup", () => {
     const run = await h.waitForRun(command.command_id);
     expect(run.status).toBe("succeeded");
     expect(run.stats).toMatchObject({ skipped: true });
-    expect(String(run.stats?.reason)).toMatch(/next one may run after/);
+    expect(String(run.stats?.reason)).toMatch(/next warm-up may run after/);
+  });
+
+  it("is held up for seconds, not an interval, by a worker that died between taking the lease and publishing", async () => {
+    const store = new CommandsIndex(h.es, h.indices.commands);
+    // A warm-up is due again (the marker is gone, as after the interval).
+    await h.es.delete({ index: h.indices.commands, id: WARM_UP_MARKER_ID, refresh: "wait_for" });
+    // The dying worker takes the lease, and its publish never happens.
+    const dying = scheduleWarmUp({
+      store,
+      publish: () => new Promise(() => {}),
+      delayMs: 0,
+      intervalMs: 3_600_000,
+      leaseTtlMs: h.deps().settings.staleAfterMs,
+      workerId: "dying",
+      logger: createLogger({ service: "test", level: "silent" }),
+    });
+    const deadline = Date.now() + 10_000;
+    while (!(await currentLease(store, WARM_UP_LEASE))?.command_id.includes("dying") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    dying.cancel();
+
+    // Its lease expires within seconds; a worker starting then warms the cache.
+    while ((await currentLease(store, WARM_UP_LEASE)) !== null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await currentLease(store, WARM_UP_LEASE)).toBeNull();
+    const before = (await runs()).length;
+    runners.push(await startCommands(h.deps({ workerId: "restarted", settings: { cacheOnStartup: true, warmUpDelayMs: 0 } })));
+    let started = await runs();
+    const until = Date.now() + 30_000;
+    while (started.length === before && Date.now() < until) started = await runs();
+    const next = started.find((r) => r.command_id.includes("restarted"));
+    expect(next).toBeDefined();
+    expect(await h.waitForRun(next?.command_id as string)).toMatchObject({ type: "warm-up", status: "succeeded", stats: { skipped: false } });
   });
 });
