@@ -101,6 +101,7 @@ try {
     commandsSubscription: `commands-worker-${suffix}`,
     deadLetterTopic: `dead-${suffix}`,
     deadLetterSubscription: `dead-replay-${suffix}`,
+    deadLetterRecordsSubscription: `dead-records-${suffix}`,
   };
   const ceilingSubscription = `events-ceiling-${suffix}`;
   const warmUpSubscription = `events-warm-up-${suffix}`;
@@ -238,6 +239,7 @@ try {
       PUBSUB_COMMANDS_SUBSCRIPTION: topology.commandsSubscription,
       PUBSUB_DEAD_LETTER_TOPIC: topology.deadLetterTopic,
       PUBSUB_DEAD_LETTER_SUBSCRIPTION: topology.deadLetterSubscription,
+      PUBSUB_DEAD_LETTER_RECORDS_SUBSCRIPTION: topology.deadLetterRecordsSubscription,
       PERISKOPE_API_URL: sim.url,
       PERISKOPE_API_KEY: API_KEY,
       PERISKOPE_PHONES: sim.phones.join(","),

@@ -2,12 +2,13 @@ locals {
   # Names of design §1 / §6 (the apps' defaults); infra/test/terraform.test.ts compares them with
   # topologySpec() and SUBSCRIPTION_POLICY from @periskope-pipeline/pubsub.
   names = {
-    events_topic             = "periskope-events"
-    events_subscription      = "periskope-events-worker"
-    commands_topic           = "pipeline-commands"
-    commands_subscription    = "pipeline-commands-worker"
-    dead_letter_topic        = "periskope-events-dead"
-    dead_letter_subscription = "periskope-events-dead-replay"
+    events_topic                     = "periskope-events"
+    events_subscription              = "periskope-events-worker"
+    commands_topic                   = "pipeline-commands"
+    commands_subscription            = "pipeline-commands-worker"
+    dead_letter_topic                = "periskope-events-dead"
+    dead_letter_subscription         = "periskope-events-dead-replay"
+    dead_letter_records_subscription = "periskope-events-dead-records"
   }
 
   image_base    = "${var.region}-docker.pkg.dev/${var.project_id}/${var.artifact_repository}"
@@ -42,20 +43,21 @@ locals {
   ingress_env = merge(local.common_env, local.ingress_only_env)
 
   worker_only_env = {
-    WORKER_METRICS_PORT             = "9464"
-    ELASTICSEARCH_INDEX             = "whatsapp_messages"
-    ELASTICSEARCH_CACHE_INDEX       = "whatsapp_chat_names"
-    ELASTICSEARCH_EVENTS_INDEX      = "whatsapp_events"
-    ELASTICSEARCH_COMMANDS_INDEX    = "pipeline_commands"
-    PUBSUB_EVENTS_TOPIC             = google_pubsub_topic.events.name
-    PUBSUB_EVENTS_SUBSCRIPTION      = google_pubsub_subscription.events.name
-    PUBSUB_COMMANDS_TOPIC           = google_pubsub_topic.commands.name
-    PUBSUB_COMMANDS_SUBSCRIPTION    = google_pubsub_subscription.commands.name
-    PUBSUB_DEAD_LETTER_TOPIC        = google_pubsub_topic.dead_letter.name
-    PUBSUB_DEAD_LETTER_SUBSCRIPTION = google_pubsub_subscription.dead_letter.name
-    PERISKOPE_API_URL               = var.periskope_api_url
-    PERISKOPE_PHONES                = join(",", var.periskope_phones)
-    CACHE_ON_STARTUP                = tostring(var.cache_on_startup)
+    WORKER_METRICS_PORT                     = "9464"
+    ELASTICSEARCH_INDEX                     = "whatsapp_messages"
+    ELASTICSEARCH_CACHE_INDEX               = "whatsapp_chat_names"
+    ELASTICSEARCH_EVENTS_INDEX              = "whatsapp_events"
+    ELASTICSEARCH_COMMANDS_INDEX            = "pipeline_commands"
+    PUBSUB_EVENTS_TOPIC                     = google_pubsub_topic.events.name
+    PUBSUB_EVENTS_SUBSCRIPTION              = google_pubsub_subscription.events.name
+    PUBSUB_COMMANDS_TOPIC                   = google_pubsub_topic.commands.name
+    PUBSUB_COMMANDS_SUBSCRIPTION            = google_pubsub_subscription.commands.name
+    PUBSUB_DEAD_LETTER_TOPIC                = google_pubsub_topic.dead_letter.name
+    PUBSUB_DEAD_LETTER_SUBSCRIPTION         = google_pubsub_subscription.dead_letter.name
+    PUBSUB_DEAD_LETTER_RECORDS_SUBSCRIPTION = google_pubsub_subscription.dead_letter_records.name
+    PERISKOPE_API_URL                       = var.periskope_api_url
+    PERISKOPE_PHONES                        = join(",", var.periskope_phones)
+    CACHE_ON_STARTUP                        = tostring(var.cache_on_startup)
   }
   worker_env = merge(local.common_env, local.worker_only_env)
 

@@ -63,7 +63,25 @@ resource "google_pubsub_subscription" "dead_letter" {
   name                       = local.names.dead_letter_subscription
   topic                      = google_pubsub_topic.dead_letter.id
   ack_deadline_seconds       = 60
-  message_retention_duration = "604800s"
+  message_retention_duration = "2678400s" # 31 days, the longest Pub/Sub keeps a message
+
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+# Read by the worker, which records every dead letter (its own, with their reason, and those this
+# topic receives from the events subscription's dead-letter policy) in the events index, then acks.
+resource "google_pubsub_subscription" "dead_letter_records" {
+  name                       = local.names.dead_letter_records_subscription
+  topic                      = google_pubsub_topic.dead_letter.id
+  ack_deadline_seconds       = 60
+  message_retention_duration = "2678400s"
+
+  retry_policy {
+    minimum_backoff = "10s"
+    maximum_backoff = "600s"
+  }
 
   expiration_policy {
     ttl = ""

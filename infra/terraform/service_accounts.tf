@@ -50,6 +50,13 @@ resource "google_pubsub_subscription_iam_member" "worker_consumes_dead_letters" 
   member       = "serviceAccount:${google_service_account.worker.email}"
 }
 
+# Every dead letter gets a record in the events index, written by the worker from this subscription.
+resource "google_pubsub_subscription_iam_member" "worker_records_dead_letters" {
+  subscription = google_pubsub_subscription.dead_letter_records.id
+  role         = "roles/pubsub.subscriber"
+  member       = "serviceAccount:${google_service_account.worker.email}"
+}
+
 # Poison messages are dead-lettered by the worker itself, with the reason as attributes.
 resource "google_pubsub_topic_iam_member" "worker_publishes_dead_letters" {
   topic  = google_pubsub_topic.dead_letter.id

@@ -44,6 +44,7 @@ const settings = {
   PUBSUB_COMMANDS_SUBSCRIPTION: `img-${suffix}-commands-worker`,
   PUBSUB_DEAD_LETTER_TOPIC: `img-${suffix}-dead`,
   PUBSUB_DEAD_LETTER_SUBSCRIPTION: `img-${suffix}-dead-replay`,
+  PUBSUB_DEAD_LETTER_RECORDS_SUBSCRIPTION: `img-${suffix}-dead-records`,
 };
 
 const DOCKERFILE = readRepoFile("Dockerfile");

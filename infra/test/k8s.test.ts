@@ -124,6 +124,7 @@ describe("infra/k8s", () => {
       expect(env.get("PUBSUB_COMMANDS_SUBSCRIPTION")?.value).toBe(names.commandsSubscription);
       expect(env.get("PUBSUB_DEAD_LETTER_TOPIC")?.value).toBe(names.deadLetterTopic);
       expect(env.get("PUBSUB_DEAD_LETTER_SUBSCRIPTION")?.value).toBe(names.deadLetterSubscription);
+      expect(env.get("PUBSUB_DEAD_LETTER_RECORDS_SUBSCRIPTION")?.value).toBe(names.deadLetterRecordsSubscription);
     });
   });
 

@@ -136,6 +136,7 @@ describe("infra/terraform", () => {
       if (app === "worker") {
         expect(env.PUBSUB_EVENTS_SUBSCRIPTION).toBe(names.eventsSubscription);
         expect(env.PUBSUB_DEAD_LETTER_TOPIC).toBe(names.deadLetterTopic);
+        expect(env.PUBSUB_DEAD_LETTER_RECORDS_SUBSCRIPTION).toBe(names.deadLetterRecordsSubscription);
       }
       expect(env.ELASTICSEARCH_URL).toBe(TEST_INPUTS.elasticsearch_url);
     });
@@ -229,10 +230,11 @@ describe("infra/terraform", () => {
         ["roles/pubsub.publisher", ingress, topic(names.commandsTopic)],
         // ingress readiness: GetTopic on the events topic
         ["roles/pubsub.viewer", ingress, topic(names.eventsTopic)],
-        // worker: consume its three subscriptions; publish poison (dead letters), replays (events), warm-up (commands)
+        // worker: consume its four subscriptions; publish poison (dead letters), replays (events), warm-up (commands)
         ["roles/pubsub.subscriber", worker, subscription(names.eventsSubscription)],
         ["roles/pubsub.subscriber", worker, subscription(names.commandsSubscription)],
         ["roles/pubsub.subscriber", worker, subscription(names.deadLetterSubscription)],
+        ["roles/pubsub.subscriber", worker, subscription(names.deadLetterRecordsSubscription)],
         ["roles/pubsub.publisher", worker, topic(names.deadLetterTopic)],
         ["roles/pubsub.publisher", worker, topic(names.eventsTopic)],
         ["roles/pubsub.publisher", worker, topic(names.commandsTopic)],

@@ -1,6 +1,6 @@
 /**
  * Assembles the pipeline from settings and already-built clients: chat-name service, sink,
- * dead-letter publisher, source. No environment reads and no signal handling (that is `main.ts`),
+ * dead-letter publisher and recorder, source. No environment reads and no signal handling (that is `main.ts`),
  * so integration tests and the benchmark run the same assembly in-process.
  */
 import type { PubSub } from "@google-cloud/pubsub";
@@ -10,7 +10,7 @@ import type { PeriskopeClient } from "@periskope-pipeline/periskope";
 import { ChatNameService } from "./chat-names/index.ts";
 import type { WorkerConfig } from "./config.ts";
 import { createDeadLetterPublisher, type DeadLetterSink } from "./dead-letter/dead-letter-publisher.ts";
-import { withDeadLetterRecords } from "./dead-letter/dead-letter-records.ts";
+import { startDeadLetterRecorder, type DeadLetterRecorder } from "./dead-letter/dead-letter-recorder.ts";
 import { withElasticsearchRetry } from "./elasticsearch/retry.ts";
 import { elasticsearchErrorCode } from "./elasticsearch/transient-error.ts";
 import type { WorkerMetrics } from "./metrics.ts";
@@ -27,6 +27,7 @@ export type WorkerSettings = Pick<
   | "ELASTICSEARCH_RETRY_BUDGET_MS"
   | "PUBSUB_EVENTS_SUBSCRIPTION"
   | "PUBSUB_DEAD_LETTER_TOPIC"
+  | "PUBSUB_DEAD_LETTER_RECORDS_SUBSCRIPTION"
   | "PUBSUB_MAX_STREAMS"
   | "PUBSUB_MAX_OUTSTANDING_MESSAGES"
   | "PUBSUB_MAX_OUTSTANDING_BYTES"
@@ -121,11 +122,9 @@ export function createWorker(deps: WorkerDeps): Worker {
     },
   });
 
-  const deadLetters: DeadLetterSink = withDeadLetterRecords(createDeadLetterPublisher(deps.pubsub, s.PUBSUB_DEAD_LETTER_TOPIC), {
-    es,
-    index: s.ELASTICSEARCH_EVENTS_INDEX,
-    log,
-  });
+  const deadLetters: DeadLetterSink = createDeadLetterPublisher(deps.pubsub, s.PUBSUB_DEAD_LETTER_TOPIC);
+  // Every dead letter (the pipeline's and Pub/Sub's own) is recorded from the topic, in one place.
+  let deadLetterRecorder: DeadLetterRecorder | undefined;
 
   const source = createPubSubSource(deps.pubsub, {
     subscription: s.PUBSUB_EVENTS_SUBSCRIPTION,
@@ -161,6 +160,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     start() {
       chatNames.start();
       pipeline.start();
+      deadLetterRecorder ??= startDeadLetterRecorder({ pubsub: deps.pubsub, subscription: s.PUBSUB_DEAD_LETTER_RECORDS_SUBSCRIPTION, es, index: s.ELASTICSEARCH_EVENTS_INDEX, log });
     },
     async stop() {
       // In-flight batches get most of the shutdown bound to finish; then they stop retrying and
@@ -173,6 +173,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         retries.abort();
       }
       await deadLetters.close();
+      await deadLetterRecorder?.close();
       await chatNames.close();
     },
   };

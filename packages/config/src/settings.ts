@@ -27,6 +27,8 @@ export const pubsubSettings = {
   PUBSUB_COMMANDS_SUBSCRIPTION: envString("pipeline-commands-worker"),
   PUBSUB_DEAD_LETTER_TOPIC: envString("periskope-events-dead"),
   PUBSUB_DEAD_LETTER_SUBSCRIPTION: envString("periskope-events-dead-replay"),
+  /** The worker reads every dead letter from it and records it in the events index. */
+  PUBSUB_DEAD_LETTER_RECORDS_SUBSCRIPTION: envString("periskope-events-dead-records"),
 };
 
 export const periskopeApiSettings = {

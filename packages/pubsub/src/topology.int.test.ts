@@ -11,6 +11,7 @@ const names: TopologyNames = {
   commandsSubscription: "commands-worker",
   deadLetterTopic: "events-dead",
   deadLetterSubscription: "events-dead-replay",
+  deadLetterRecordsSubscription: "events-dead-records",
 };
 
 afterAll(async () => {
@@ -37,6 +38,11 @@ describe("ensureTopology against the emulator", () => {
     const [dead] = await pubsub.subscription(names.deadLetterSubscription).getMetadata();
     expect(dead.topic).toBe(pubsub.topic(names.deadLetterTopic).name);
     expect(dead.retryPolicy ?? null, "dead letters handed back by a dry run are visible at once").toBeNull();
+    // 31 days in the spec (checked against Terraform); the emulator accepts at most 7.
+    expect(Number(dead.messageRetentionDuration?.seconds)).toBe(604_800);
+
+    const [records] = await pubsub.subscription(names.deadLetterRecordsSubscription).getMetadata();
+    expect(records.topic).toBe(pubsub.topic(names.deadLetterTopic).name);
   });
 
   it("delivers what is published on the events topic to the worker subscription", async () => {

@@ -5,7 +5,8 @@
  * Events flow `events topic → events subscription → worker`; a message the worker cannot process
  * after `maxDeliveryAttempts` is forwarded by Pub/Sub itself to the dead-letter topic (the worker
  * also dead-letters poison explicitly, with a reason). Commands have their own topic and
- * subscription; the dead-letter topic has a subscription that `replay-dead-letters` drains.
+ * subscription. The dead-letter topic has two subscriptions: one `replay-dead-letters` drains, and
+ * one the worker reads to record every dead letter (its own and Pub/Sub's) in the events index.
  */
 import type { PubSub } from "@google-cloud/pubsub";
 import { isAlreadyExists } from "./client.ts";
@@ -17,6 +18,7 @@ export interface TopologyNames {
   readonly commandsSubscription: string;
   readonly deadLetterTopic: string;
   readonly deadLetterSubscription: string;
+  readonly deadLetterRecordsSubscription: string;
 }
 
 export interface SubscriptionSpec {
@@ -45,6 +47,8 @@ export const SUBSCRIPTION_POLICY = {
   /** Pub/Sub's own last resort; the worker dead-letters known poison on the first attempt. */
   maxDeliveryAttempts: 10,
   eventsRetentionSeconds: 7 * DAY,
+  /** The longest Pub/Sub allows: dead letters wait for an operator, who may be on holiday. */
+  deadLetterRetentionSeconds: 31 * DAY,
   commandsRetentionSeconds: 1 * DAY,
 } as const;
 
@@ -74,7 +78,16 @@ export function topologySpec(names: TopologyNames): TopologySpec {
         name: names.deadLetterSubscription,
         topic: names.deadLetterTopic,
         ackDeadlineSeconds: SUBSCRIPTION_POLICY.ackDeadlineSeconds,
-        messageRetentionSeconds: SUBSCRIPTION_POLICY.eventsRetentionSeconds,
+        messageRetentionSeconds: SUBSCRIPTION_POLICY.deadLetterRetentionSeconds,
+      },
+      {
+        // Read by the worker, which records each dead letter in the events index and acks; nacked
+        // (Elasticsearch down) records come back with the usual backoff.
+        name: names.deadLetterRecordsSubscription,
+        topic: names.deadLetterTopic,
+        ackDeadlineSeconds: SUBSCRIPTION_POLICY.ackDeadlineSeconds,
+        messageRetentionSeconds: SUBSCRIPTION_POLICY.deadLetterRetentionSeconds,
+        retryPolicy: retry,
       },
     ],
   };
@@ -92,6 +105,7 @@ export function scopedTopologyNames(scope: string): TopologyNames {
     commandsSubscription: `commands-${scope}-worker`,
     deadLetterTopic: `dead-${scope}`,
     deadLetterSubscription: `dead-${scope}-replay`,
+    deadLetterRecordsSubscription: `dead-${scope}-records`,
   };
 }
 
@@ -103,6 +117,7 @@ export function topologyNamesFromEnv(env: {
   PUBSUB_COMMANDS_SUBSCRIPTION: string;
   PUBSUB_DEAD_LETTER_TOPIC: string;
   PUBSUB_DEAD_LETTER_SUBSCRIPTION: string;
+  PUBSUB_DEAD_LETTER_RECORDS_SUBSCRIPTION: string;
 }): TopologyNames {
   return {
     eventsTopic: env.PUBSUB_EVENTS_TOPIC,
@@ -111,8 +126,12 @@ export function topologyNamesFromEnv(env: {
     commandsSubscription: env.PUBSUB_COMMANDS_SUBSCRIPTION,
     deadLetterTopic: env.PUBSUB_DEAD_LETTER_TOPIC,
     deadLetterSubscription: env.PUBSUB_DEAD_LETTER_SUBSCRIPTION,
+    deadLetterRecordsSubscription: env.PUBSUB_DEAD_LETTER_RECORDS_SUBSCRIPTION,
   };
 }
+
+/** The emulator refuses retention beyond 7 days (real Pub/Sub keeps messages up to 31). */
+const EMULATOR_MAX_RETENTION_SECONDS = 7 * DAY;
 
 /** Creates whatever is missing; existing topics and subscriptions are left as they are. */
 export async function ensureTopology(pubsub: PubSub, names: TopologyNames): Promise<TopologySpec> {
@@ -122,7 +141,7 @@ export async function ensureTopology(pubsub: PubSub, names: TopologyNames): Prom
     await ignoreExisting(
       pubsub.topic(sub.topic).createSubscription(sub.name, {
         ackDeadlineSeconds: sub.ackDeadlineSeconds,
-        messageRetentionDuration: { seconds: sub.messageRetentionSeconds },
+        messageRetentionDuration: { seconds: pubsub.isEmulator ? Math.min(sub.messageRetentionSeconds, EMULATOR_MAX_RETENTION_SECONDS) : sub.messageRetentionSeconds },
         ...(sub.retryPolicy
           ? {
               retryPolicy: {

@@ -1,39 +1,11 @@
-import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
-import type { Logger } from "@periskope-pipeline/observability";
 import { describe, expect, it } from "vitest";
 import type { Delivery } from "../source/delivery.ts";
-import type { DeadLetterSink } from "./dead-letter-publisher.ts";
-import { DEAD_LETTER_EVENT_TYPE, deadLetterRecord, withDeadLetterRecords } from "./dead-letter-records.ts";
+import { DEAD_LETTER_EVENT_TYPE, deadLetterRecord } from "./dead-letter-records.ts";
 
 function delivery(id: string, attributes: Record<string, string> = {}): Delivery {
   return { id, data: Buffer.from(`not json ${id}`), attributes, deliveryAttempt: 2, publishTime: 0, ack() {}, nack() {} };
 }
 const reason = { errorKind: "invalid_json", errorMessage: "body is not valid JSON", stage: "decode" };
-
-/** Records bulk calls; answers as told. */
-function fakeEs(answer: (operations: unknown[]) => Promise<unknown>) {
-  const calls: unknown[][] = [];
-  const es = { bulk: (request: { operations: unknown[] }) => (calls.push(request.operations), answer(request.operations)) } as unknown as ElasticsearchClient;
-  return { es, calls };
-}
-function fakeLog() {
-  const errors: Record<string, unknown>[] = [];
-  const log = { error: (fields: Record<string, unknown>) => errors.push(fields) } as unknown as Logger;
-  return { log, errors };
-}
-function fakeSink(fail = false) {
-  const published: string[] = [];
-  const sink: DeadLetterSink = {
-    publish: async (d) => {
-      if (fail) throw new Error("topic unavailable");
-      published.push(d.id);
-    },
-    close: async () => {},
-  };
-  return { sink, published };
-}
-const ok = async () => ({ errors: false, items: [] });
-const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("deadLetterRecord", () => {
   it("is an events-index document with the reason under dead_letter and a stable id", () => {
@@ -63,53 +35,5 @@ describe("deadLetterRecord", () => {
     const { document } = deadLetterRecord(delivery("m-2", { received_at: "yesterday" }), reason, new Date());
     expect(document.content_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(document).not.toHaveProperty("received_at");
-  });
-});
-
-describe("withDeadLetterRecords", () => {
-  it("writes one bulk request for a burst of dead letters, after the topic accepted them", async () => {
-    const { es, calls } = fakeEs(ok);
-    const { sink, published } = fakeSink();
-    const sinkWithRecords = withDeadLetterRecords(sink, { es, index: "events", log: fakeLog().log });
-    await Promise.all(["a", "b", "c"].map((id) => sinkWithRecords.publish(delivery(id), reason)));
-    expect(published).toEqual(["a", "b", "c"]);
-    await settle();
-    expect(calls).toHaveLength(1);
-    expect(calls[0]?.filter((_, i) => i % 2 === 0)).toEqual(["a", "b", "c"].map((id) => ({ index: { _index: "events", _id: `dead-letter-${id}` } })));
-  });
-
-  it("writes no record when the topic refused the message, and the refusal reaches the caller", async () => {
-    const { es, calls } = fakeEs(ok);
-    const sinkWithRecords = withDeadLetterRecords(fakeSink(true).sink, { es, index: "events", log: fakeLog().log });
-    await expect(sinkWithRecords.publish(delivery("a"), reason)).rejects.toThrow("topic unavailable");
-    await sinkWithRecords.close();
-    expect(calls).toHaveLength(0);
-  });
-
-  it("logs records Elasticsearch refused or could not take, without failing the dead letter", async () => {
-    let attempt = 0;
-    const { es } = fakeEs(async () => {
-      attempt++;
-      if (attempt === 1) return { errors: true, items: [{ index: { status: 400, error: { type: "mapper_parsing_exception", reason: "bad" } } }] };
-      throw new Error("connect ECONNREFUSED");
-    });
-    const { log, errors } = fakeLog();
-    const sinkWithRecords = withDeadLetterRecords(fakeSink().sink, { es, index: "events", log });
-    await sinkWithRecords.publish(delivery("a"), reason);
-    await settle();
-    await sinkWithRecords.publish(delivery("b"), reason);
-    await sinkWithRecords.close();
-    expect(errors.map((e) => [e.event, e.code, e.count])).toEqual([
-      ["DeadLetterRecordFailed", "mapper_parsing_exception", 1],
-      ["DeadLetterRecordFailed", "unavailable", 1],
-    ]);
-  });
-
-  it("close writes what is still gathered", async () => {
-    const { es, calls } = fakeEs(ok);
-    const sinkWithRecords = withDeadLetterRecords(fakeSink().sink, { es, index: "events", log: fakeLog().log });
-    await sinkWithRecords.publish(delivery("a"), reason);
-    await sinkWithRecords.close();
-    expect(calls).toHaveLength(1);
   });
 });

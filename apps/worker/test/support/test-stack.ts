@@ -81,6 +81,7 @@ export async function createTestStack(label: string, options: TestStackOptions =
     PUBSUB_COMMANDS_SUBSCRIPTION: topology.commandsSubscription,
     PUBSUB_DEAD_LETTER_TOPIC: topology.deadLetterTopic,
     PUBSUB_DEAD_LETTER_SUBSCRIPTION: topology.deadLetterSubscription,
+    PUBSUB_DEAD_LETTER_RECORDS_SUBSCRIPTION: topology.deadLetterRecordsSubscription,
     // Test machines have two cores shared by everything: a few streams are plenty.
     PUBSUB_MAX_STREAMS: "2",
     LOG_LEVEL: "error",

@@ -21,6 +21,7 @@ export function startWorker(h: Harness, clients: { es: ElasticsearchClient; pubs
     ELASTICSEARCH_COMMANDS_INDEX: h.indices.commands,
     PUBSUB_EVENTS_SUBSCRIPTION: h.topology.eventsSubscription,
     PUBSUB_DEAD_LETTER_TOPIC: h.topology.deadLetterTopic,
+    PUBSUB_DEAD_LETTER_RECORDS_SUBSCRIPTION: h.topology.deadLetterRecordsSubscription,
     PUBSUB_MAX_STREAMS: "1",
     PERISKOPE_PHONES: h.sim.phones.join(","),
   });
