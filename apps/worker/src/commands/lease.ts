@@ -97,6 +97,7 @@ export class HeldLease {
   private version: DocVersion;
   private readonly timer: NodeJS.Timeout;
   private renewing: Promise<void> = Promise.resolve();
+  private inFlight = false;
 
   constructor(store: CommandsIndex, name: string, acquired: { lease: LeaseDoc; version: DocVersion }, options: HeldLeaseOptions) {
     this.store = store;
@@ -106,7 +107,10 @@ export class HeldLease {
     this.version = acquired.version;
     this.signal = this.controller.signal;
     this.timer = setInterval(() => {
-      this.renewing = this.renewing.then(() => this.renew());
+      // One renewal at a time: a slow one is not queued behind by more.
+      if (this.inFlight) return;
+      this.inFlight = true;
+      this.renewing = this.renew().finally(() => (this.inFlight = false));
     }, options.renewMs);
     this.timer.unref();
   }
