@@ -7,7 +7,8 @@
  * lease stops (its signal aborts with `LeaseLostError`).
  */
 import { randomUUID } from "node:crypto";
-import { HeldLease, acquireLease, type HeldLeaseOptions } from "./lease.ts";
+import { CommandError } from "./command-error.ts";
+import { HeldLease, LeaseLostError, acquireLease, type HeldLeaseOptions } from "./lease.ts";
 import { JoinedRun, type RunContext } from "./run-context.ts";
 import type { Stats } from "./run-record.ts";
 import type { CommandsIndex } from "./run-store.ts";
@@ -26,6 +27,13 @@ export async function runExclusively(options: ExclusiveRefreshOptions, ctx: RunC
   const lease = new HeldLease(options.store, REFRESH_LEASE, acquired, options);
   try {
     return await refresh({ ...ctx, signal: AbortSignal.any([ctx.signal, lease.signal]) });
+  } catch (error) {
+    // However the refresh surfaced the abort (an aborted API call, say), the lost lease is why it stopped.
+    if (lease.signal.aborted && !ctx.signal.aborted) {
+      const lost = lease.signal.reason as LeaseLostError;
+      throw new LeaseLostError(`${lost.message}; this refresh stopped`, { cause: error, ...(error instanceof CommandError && error.stats ? { stats: error.stats } : {}) });
+    }
+    throw error;
   } finally {
     await lease.release();
   }

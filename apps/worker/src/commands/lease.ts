@@ -11,7 +11,7 @@
  */
 import type { Logger } from "@periskope-pipeline/observability";
 import { CommandError } from "./command-error.ts";
-import type { DocVersion } from "./run-record.ts";
+import type { DocVersion, Stats } from "./run-record.ts";
 import { CommandsIndexError, type CommandsIndex } from "./run-store.ts";
 
 export interface LeaseDoc {
@@ -74,8 +74,8 @@ export function releaseLease(store: CommandsIndex, name: string, version: DocVer
 
 /** The holder lost its lease: to another run after it expired, or it could not renew it in time. */
 export class LeaseLostError extends CommandError {
-  constructor(message: string) {
-    super("lease_lost", message);
+  constructor(message: string, options: { stats?: Stats; cause?: unknown } = {}) {
+    super("lease_lost", message, options);
   }
 }
 

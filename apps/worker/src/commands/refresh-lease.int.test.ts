@@ -52,8 +52,8 @@ async function refreshLease(): Promise<LeaseDoc | undefined> {
 
 describe("one refresh at a time", () => {
   it("runs one of two refreshes requested at once on two workers; the other joins it", async () => {
-    // Slow pages, so both requests arrive while the first refresh runs.
-    h.sim.setFaults({ latencyMs: 200 });
+    // Slow pages (8 per phone, 400 ms each), so both requests arrive while the first refresh runs.
+    h.sim.setFaults({ latencyMs: 400 });
     h.sim.resetStats();
     await startRunner("replica-a");
     await startRunner("replica-b");
@@ -119,11 +119,16 @@ describe("one refresh at a time", () => {
     await publishCommand(h.pubsub, h.topology.commandsTopic, command);
     await h.waitForRun(command.command_id, (r) => r.status === "running" && Number(r.progress?.pages ?? 0) >= 1);
 
-    // Another run takes the lease (as after this one's renewals failed until it expired).
-    const current = await store.get<LeaseDoc>(leaseId(REFRESH_LEASE));
-    if (!current) throw new Error("the running refresh holds no lease");
-    const taken = await store.replace(leaseId(REFRESH_LEASE), { ...current.doc, holder: "other/1", command_id: "other-refresh", expires_at: new Date(Date.now() + 60_000).toISOString() }, current.version);
-    expect(taken.ok).toBe(true);
+    // Another run takes the lease (as after this one's renewals failed until it expired). The
+    // holder renews every 500 ms, so a read may be outdated by the time of the write: read again.
+    let taken = false;
+    for (let attempt = 0; attempt < 20 && !taken; attempt++) {
+      const current = await store.get<LeaseDoc>(leaseId(REFRESH_LEASE));
+      if (!current) throw new Error("the running refresh holds no lease");
+      const other = { ...current.doc, holder: "other/1", command_id: "other-refresh", expires_at: new Date(Date.now() + 60_000).toISOString() };
+      taken = (await store.replace(leaseId(REFRESH_LEASE), other, current.version)).ok;
+    }
+    expect(taken).toBe(true);
 
     const run = await h.waitForRun(command.command_id, ended, 30_000);
     expect(run).toMatchObject({ status: "failed", error: { code: "lease_lost" } });
