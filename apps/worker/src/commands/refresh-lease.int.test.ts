@@ -78,7 +78,8 @@ describe("one refresh at a time", () => {
   });
 
   it("joins a refresh that is running when the request arrives, and says which", async () => {
-    h.sim.setFaults({ latencyMs: 300 });
+    // Slow enough that the second request is delivered long before the first refresh ends.
+    h.sim.setFaults({ latencyMs: 700 });
     await startRunner("replica-a");
     await startRunner("replica-b");
     const running = refreshCommand();
