@@ -54,6 +54,11 @@ export const workerSettings = {
   ELASTICSEARCH_INSTALL_TEMPLATES: envBoolean(true),
   /** How long a batch's retryable bulk failures (429/5xx/unreachable) are retried before the messages are nacked. */
   ELASTICSEARCH_RETRY_BUDGET_MS: envInt(30_000, { min: 0 }),
+  /**
+   * How far a message event's time may be after its receive time (clock skew); beyond it the event
+   * is dead-lettered (`event_time_out_of_range`) instead of versioning its document into the future.
+   */
+  EVENT_TIME_MAX_SKEW_SECONDS: envInt(86_400, { min: 0 }),
 
   // Chat names (design §3.4).
   /** Time-to-live of a name in the in-process tier. */

@@ -34,6 +34,8 @@ export interface PipelineDeps {
   readonly deadLetters: DeadLetterSink;
   readonly chatNames: ChatNames;
   readonly indices: TargetIndices;
+  /** How far after its receive time a message event's time may be (`EVENT_TIME_MAX_SKEW_SECONDS`). */
+  readonly eventTimeMaxSkewMs?: number;
   readonly log: Logger;
   readonly metrics?: WorkerMetrics | undefined;
   readonly batching: BatchingOptions;

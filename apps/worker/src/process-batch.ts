@@ -31,6 +31,8 @@ export interface BatchDeps {
   readonly sink: ElasticsearchSink;
   readonly deadLetters: DeadLetterSink;
   readonly indices: TargetIndices;
+  /** How far after its receive time a message event's time may be (`EVENT_TIME_MAX_SKEW_SECONDS`). */
+  readonly eventTimeMaxSkewMs?: number | undefined;
   readonly log: Logger;
   readonly metrics?: WorkerMetrics | undefined;
 }
@@ -53,7 +55,7 @@ export async function processBatch(deliveries: readonly Delivery[], deps: BatchD
 
     stage = "resolve";
     const names = await timed(deps, "resolve", async (): Promise<Map<string, ChatNameResolution>> => {
-      learnChatNames(events, deps.chatNames);
+      learnChatNames(events, deps.chatNames, deps.eventTimeMaxSkewMs);
       return resolveChatNames(events, deps.chatNames);
     });
 
@@ -64,7 +66,7 @@ export async function processBatch(deliveries: readonly Delivery[], deps: BatchD
       const indexedAt = new Date().toISOString();
       for (const event of events) {
         try {
-          const result = buildDocument(event, names, deps.indices, indexedAt);
+          const result = buildDocument(event, names, deps.indices, indexedAt, deps.eventTimeMaxSkewMs);
           if (!result.ok) {
             decide(event.delivery, result.outcome);
             continue;

@@ -25,6 +25,7 @@ export type WorkerSettings = Pick<
   | "ELASTICSEARCH_CACHE_INDEX"
   | "ELASTICSEARCH_EVENTS_INDEX"
   | "ELASTICSEARCH_RETRY_BUDGET_MS"
+  | "EVENT_TIME_MAX_SKEW_SECONDS"
   | "PUBSUB_EVENTS_SUBSCRIPTION"
   | "PUBSUB_DEAD_LETTER_TOPIC"
   | "PUBSUB_MAX_STREAMS"
@@ -144,6 +145,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     deadLetters,
     chatNames,
     indices: { messages: s.ELASTICSEARCH_INDEX, events: s.ELASTICSEARCH_EVENTS_INDEX },
+    eventTimeMaxSkewMs: s.EVENT_TIME_MAX_SKEW_SECONDS * 1000,
     log,
     metrics,
     batching: {
