@@ -120,17 +120,21 @@ export class ChatNameService {
     this.options.hooks?.onLearned?.("webhook", updates.length);
   }
 
-  /** Names already in the cache index (written by refresh-cache): memory only. */
-  remember(updates: readonly ChatNameUpdate[]): void {
-    this.resolver.remember(updates);
+  /**
+   * Names already in the cache index (written by refresh-cache): memory only. Returns those memory
+   * took (not older than the name it holds).
+   */
+  remember(updates: readonly ChatNameUpdate[]): ChatNameUpdate[] {
+    const taken = this.resolver.remember(updates);
     for (const u of updates) this.unresolved.forget(u.chatId);
     if (updates.length > 0) this.options.hooks?.onLearned?.("refresh", updates.length);
+    return taken;
   }
 
-  /** For the commands module: remember names and fill them into indexed messages now. */
+  /** For the commands module: remember names and fill them into indexed messages now (older ones are not filled). */
   async namesChanged(updates: readonly ChatNameUpdate[]): Promise<FillChatNamesResult> {
-    this.remember(updates);
-    const result = await fillChatNames(this.options.es, this.options.messagesIndex, updates);
+    const taken = this.remember(updates);
+    const result = await fillChatNames(this.options.es, this.options.messagesIndex, taken);
     this.options.hooks?.onFilled?.(result.updated);
     return result;
   }

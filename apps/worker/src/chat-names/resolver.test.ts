@@ -19,7 +19,7 @@ interface Fixture {
   memory: MemoryTier;
 }
 
-function fixture(options: { names?: Record<string, string>; cached?: Record<string, string>; apiDelayMs?: number; cacheDelayMs?: (call: number) => number; budgetMs?: number; failing?: boolean; now?: () => number } = {}): Fixture {
+function fixture(options: { names?: Record<string, string>; cached?: Record<string, string>; cachedAt?: Record<string, number>; apiDelayMs?: number; cacheDelayMs?: (call: number) => number; budgetMs?: number; failing?: boolean; now?: () => number } = {}): Fixture {
   const apiCalls: string[] = [];
   const cacheReads: string[][] = [];
   const written: ChatNameUpdate[] = [];
@@ -42,7 +42,7 @@ function fixture(options: { names?: Record<string, string>; cached?: Record<stri
       cacheReads.push([...ids]);
       await sleep(options.cacheDelayMs?.(cacheReads.length) ?? 0);
       const found = new Map<string, ChatNameResolution>();
-      for (const id of ids) if (options.cached?.[id]) found.set(id, resolved(options.cached[id]!));
+      for (const id of ids) if (options.cached?.[id]) found.set(id, resolved(options.cached[id]!, undefined, options.cachedAt?.[id]));
       return found;
     },
   } as unknown as CacheIndex;
@@ -159,5 +159,27 @@ describe("ChatNameResolver", () => {
     expect(f.learned).toEqual([]);
     await f.resolver.resolve(chats("a"));
     expect(f.cacheReads).toHaveLength(1);
+  });
+
+  it("ignores a replayed rename older than the remembered name: memory, cache write-back and fills keep the newer one", async () => {
+    const f = fixture();
+    f.resolver.learn([{ chatId: "g", chatName: "Renamed", source: "webhook", changedAt: 2_000 }]);
+    f.resolver.learn([{ chatId: "g", chatName: "Original", source: "webhook", changedAt: 1_000 }]);
+    await f.resolver.settled();
+    expect(f.memory.nameOf("g")).toBe("Renamed");
+    expect(f.written.map((u) => u.chatName)).toEqual(["Renamed"]);
+    expect(f.learned.map((u) => u.chatName)).toEqual(["Renamed"]);
+  });
+
+  it("keeps a remembered name over an older one the cache index still holds at revalidation", async () => {
+    let now = 0;
+    const f = fixture({ cached: { g: "Original" }, cachedAt: { g: 1_000 }, now: () => now });
+    f.resolver.learn([{ chatId: "g", chatName: "Renamed", source: "webhook", changedAt: 2_000 }]);
+    now += 60_000;
+    const names = await f.resolver.resolve(chats("g"));
+    expect(names.get("g")).toEqual(resolved("Renamed", undefined));
+    expect(f.memory.nameOf("g")).toBe("Renamed");
+    expect(f.memory.isDue("g")).toBe(false);
+    expect(f.learned.map((u) => u.chatName)).toEqual(["Renamed"]);
   });
 });

@@ -76,10 +76,8 @@ export class ChatNameResolver {
     const apiMisses: string[] = [];
     for (const chatId of memoryMisses) {
       const hit = cached.get(chatId);
-      if (hit?.status === "resolved") {
-        memory.rememberName(chatId, hit.name, hit.chatType);
-        result.set(chatId, hit);
-      } else apiMisses.push(chatId);
+      if (hit?.status === "resolved") result.set(chatId, this.rememberResolved(chatId, hit));
+      else apiMisses.push(chatId);
     }
     onLookup?.("cache", "hit", memoryMisses.length - apiMisses.length);
     onLookup?.("cache", "miss", apiMisses.length);
@@ -99,12 +97,13 @@ export class ChatNameResolver {
     const changed: ChatNameUpdate[] = [];
     for (const chatId of due) {
       const hit = cached.get(chatId);
-      if (hit?.status !== "resolved" || hit.name === this.options.memory.nameOf(chatId)) {
+      // A name the cache index holds from before the remembered one (whose write-back is still on
+      // its way) is refused too: memory keeps the newer name.
+      if (hit?.status !== "resolved" || hit.name === this.options.memory.nameOf(chatId) || !this.options.memory.rememberName(chatId, hit.name, hit.chatType, hit.changedAt)) {
         this.options.memory.markChecked(chatId);
         continue;
       }
-      this.options.memory.rememberName(chatId, hit.name, hit.chatType);
-      result.set(chatId, hit);
+      result.set(chatId, resolved(hit.name, hit.chatType));
       changed.push({ chatId, chatName: hit.name, ...(hit.chatType ? { chatType: hit.chatType } : {}), source: "cache" });
     }
     if (due.length > 0) this.options.onLookup?.("cache", "revalidated", due.length);
@@ -114,17 +113,26 @@ export class ChatNameResolver {
     }
   }
 
-  /** Names learned from webhooks: remembered, written to the cache index, filled into messages. */
+  /**
+   * Names learned from webhooks: remembered, written to the cache index, filled into messages —
+   * except those older than the name remembered (a replayed rename), which would regress all three.
+   */
   learn(updates: readonly ChatNameUpdate[]): void {
-    if (updates.length === 0) return;
-    this.remember(updates);
-    this.options.writeBack.add(updates);
-    this.options.onLearned(updates);
+    const newer = this.remember(updates);
+    if (newer.length === 0) return;
+    this.options.writeBack.add(newer);
+    this.options.onLearned(newer);
   }
 
-  /** Names someone else already wrote to the cache index (refresh-cache): memory only. */
-  remember(updates: readonly ChatNameUpdate[]): void {
-    for (const u of updates) this.options.memory.rememberName(u.chatId, u.chatName, u.chatType);
+  /** Names someone else already wrote to the cache index (refresh-cache): memory only. Returns those taken. */
+  remember(updates: readonly ChatNameUpdate[]): ChatNameUpdate[] {
+    return updates.filter((u) => this.options.memory.rememberName(u.chatId, u.chatName, u.chatType, u.changedAt));
+  }
+
+  /** A name read from the cache index, unless memory holds a newer one: what the batch uses. */
+  private rememberResolved(chatId: string, hit: ChatNameResolution & { status: "resolved" }): ChatNameResolution {
+    if (this.options.memory.rememberName(chatId, hit.name, hit.chatType, hit.changedAt)) return resolved(hit.name, hit.chatType);
+    return this.options.memory.get(chatId) ?? resolved(hit.name, hit.chatType);
   }
 
   /** Lookups still running (shutdown waits for their write-backs). */
@@ -142,10 +150,11 @@ export class ChatNameResolver {
       const answer = await this.options.api.lookup(chatId, phone, this.options.signal);
       if (answer.kind === "found") {
         const update = updateFromChat(chatId, answer.chat);
-        this.options.memory.rememberName(chatId, update.chatName, update.chatType);
+        this.options.onLookup?.("api", "hit", 1);
+        // A rename that arrived by webhook while the call was out is newer than its answer.
+        if (!this.options.memory.rememberName(chatId, update.chatName, update.chatType, update.changedAt)) return this.options.memory.get(chatId) ?? UNAVAILABLE;
         this.options.writeBack.add([update]);
         this.options.onLearned([update]);
-        this.options.onLookup?.("api", "hit", 1);
         return resolved(update.chatName, update.chatType);
       }
       if (answer.kind === "unknown") {
