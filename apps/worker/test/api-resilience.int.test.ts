@@ -8,15 +8,10 @@
 import { messageCreated, startSimulator, type SimulatorHandle } from "@periskope-pipeline/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startWorker, TEST_API_KEY, type RunningWorker, type WorkerOptions } from "./support/in-process-worker.ts";
+import { messagesOfChats } from "./support/message-docs.ts";
 import { publishBodies } from "./support/publish.ts";
 import { createTestStack, type TestStack } from "./support/test-stack.ts";
-import { allDocuments, waitFor, waitForCount } from "./support/wait.ts";
-
-interface MessageDoc {
-  chat_id: string;
-  chat_name: string | null;
-  chat_name_status: string;
-}
+import { waitFor, waitForCount } from "./support/wait.ts";
 
 let stack: TestStack;
 let sim: SimulatorHandle;
@@ -55,15 +50,11 @@ async function publishFor(chats: readonly string[], count: number, label: string
   await waitForCount(stack.es, stack.indices.messages, count, 90_000, { terms: { chat_id: [...chats] } });
 }
 
-async function docsOf(chats: readonly string[]): Promise<MessageDoc[]> {
-  return [...(await allDocuments<MessageDoc>(stack.es, stack.indices.messages)).values()].filter((d) => chats.includes(d.chat_id));
-}
-
 async function waitForNames(chats: readonly string[], count: number, timeoutMs = 90_000): Promise<void> {
   await waitFor(
     `${count} messages of ${chats.length} chats to carry their names`,
     async () => {
-      const docs = await docsOf(chats);
+      const docs = await messagesOfChats(stack, chats);
       return docs.length === count && docs.every((d) => d.chat_name_status === "resolved" && d.chat_name === sim.getChat(d.chat_id)?.chat_name);
     },
     timeoutMs,
@@ -123,7 +114,7 @@ describe("Periskope API resilience", () => {
     sim.setFaults({ errorRate: 1, errorStatus: 503 });
     const first = start({ PERISKOPE_RETRY_BUDGET_MS: "1000", PERISKOPE_RETRY_MAX_ATTEMPTS: "2" });
     await publishFor(chats, 60, "restart");
-    expect((await docsOf(chats)).every((d) => d.chat_name_status === "unresolved")).toBe(true);
+    expect((await messagesOfChats(stack, chats)).every((d) => d.chat_name_status === "unresolved")).toBe(true);
     await first.stop();
     running.splice(running.indexOf(first), 1);
 

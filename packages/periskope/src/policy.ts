@@ -13,7 +13,7 @@
  *   or an abort is not an outage. While it is open, calls fail at once with `CIRCUIT_OPEN`.
  *
  * @example
- * const policy = new PeriskopePolicy({ ...DEFAULT_RETRY_POLICY, timeoutMs: 30_000 });
+ * const policy = new PeriskopePolicy({ ...DEFAULT_RETRY_POLICY, timeoutMs: 30_000, breaker: DEFAULT_BREAKER });
  * const response = await policy.execute("getChat", signal, (attemptSignal, n) => attempt(...));
  */
 import { setTimeout as sleep } from "node:timers/promises";

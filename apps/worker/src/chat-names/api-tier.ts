@@ -56,10 +56,6 @@ export class ApiTier {
     this.phones = new Set((options.phones ?? []).map(toPhoneHeader));
   }
 
-  get enabled(): boolean {
-    return this.options.client !== undefined;
-  }
-
   lookup(chatId: string, { phone, signal, deadline }: LookupOptions = {}): Promise<ApiLookup> {
     const client = this.options.client;
     if (!client) return Promise.resolve({ kind: "unavailable", code: "NO_API" });
