@@ -61,6 +61,7 @@ export class ChatNameService {
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly lookups = new AbortController();
   private retrying: Promise<void> | undefined;
+  private seeding: Promise<void> | undefined;
   private readonly circuitWatch: { dispose(): void } | undefined;
 
   constructor(options: ChatNameServiceOptions) {
@@ -158,7 +159,7 @@ export class ChatNameService {
   start(): void {
     if (this.retryTimer) return;
     this.retryTimer = setInterval(() => void this.retryUnresolved(), this.options.retryIntervalMs).unref();
-    void this.seedUnresolved();
+    this.seeding = this.seedUnresolved();
   }
 
   /** Reads back the chats the messages index still holds unresolved (a restart forgot them) and asks again. */
@@ -210,6 +211,7 @@ export class ChatNameService {
     this.circuitWatch?.dispose();
     // Lookups still running would only fill names later; shutdown does not wait for their retries.
     this.lookups.abort();
+    await this.seeding;
     await this.retrying;
     await this.resolver.settled();
     await this.fills.close();
