@@ -71,7 +71,7 @@ try {
       indices,
       pubsub,
       topology,
-      periskope: ({ onAttempt }) => createPeriskopeClient({ baseUrl: sim.url, apiKey: API_KEY, onAttempt }),
+      periskope: createPeriskopeClient({ baseUrl: sim.url, apiKey: API_KEY }),
       phones: sim.phones,
       logger: createLogger({ service: "bench", level: "warn" }),
       metrics: createMetricsRegistry("bench", { defaultMetrics: false }),

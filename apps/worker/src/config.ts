@@ -72,10 +72,24 @@ export const workerSettings = {
   CHAT_NAME_RESOLVE_BUDGET_MS: envInt(5_000, { min: 0 }),
   /** How often chats indexed unresolved after an API failure are looked up again. */
   CHAT_NAME_RETRY_INTERVAL_SECONDS: envInt(15, { min: 1 }),
+  /**
+   * Chats left unresolved in the messages index that a starting worker reads back and looks up
+   * again (the in-memory list does not survive a restart). One terms bucket per chat plus one per
+   * phone must stay under Elasticsearch's search.max_buckets (65,536): hence the cap.
+   */
+  CHAT_NAME_UNRESOLVED_SEED_MAX: envInt(10_000, { min: 0, max: 30_000 }),
+  /**
+   * API lookups allowed to wait for one of the PERISKOPE_CONCURRENCY slots. More are not queued:
+   * their chats are indexed unresolved and looked up later, so a slow API never grows memory.
+   */
+  PERISKOPE_LOOKUP_QUEUE_MAX: envInt(1_000, { min: 1 }),
   /** Periskope attempts per lookup, and the wall-clock budget of one lookup including waits. */
   PERISKOPE_RETRY_MAX_ATTEMPTS: envInt(4, { min: 1, max: 20 }),
   PERISKOPE_RETRY_BUDGET_MS: envInt(20_000, { min: 100 }),
-  /** Consecutive failed lookups (after retries) that open the circuit, and how long it stays open. */
+  /**
+   * Consecutive Periskope calls that failed retryably after their retries (lookups and refresh pages
+   * alike: the worker has one client) that open the circuit, and how long it stays open.
+   */
   PERISKOPE_BREAKER_FAILURES: envInt(5, { min: 1 }),
   PERISKOPE_BREAKER_COOLDOWN_MS: envInt(30_000, { min: 100 }),
 };

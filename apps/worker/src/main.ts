@@ -17,12 +17,12 @@ import {
   waitForElasticsearch,
 } from "@periskope-pipeline/elasticsearch";
 import { createLogger, createMetricsRegistry } from "@periskope-pipeline/observability";
-import { createPeriskopeClient, type AttemptListener, type PeriskopeClientOptions } from "@periskope-pipeline/periskope";
 import { createPubSub, ensureTopology, topologyNamesFromEnv } from "@periskope-pipeline/pubsub";
 import { commandSettingsFromConfig, startCommands, type CommandRunner } from "./commands/index.ts";
 import { configSchema, type WorkerConfig } from "./config.ts";
 import { startMetricsServer, type MetricsServer } from "./metrics-server.ts";
 import { missingNodeFlags } from "./node-flags.ts";
+import { createWorkerPeriskopeClient } from "./periskope-client.ts";
 import { createWorkerMetrics } from "./metrics.ts";
 import { createWorker } from "./worker.ts";
 
@@ -44,17 +44,8 @@ const pubsub = createPubSub({ projectId: config.PUBSUB_PROJECT_ID, emulatorHost:
 const indices = indexNamesFromEnv(config);
 const topology = topologyNamesFromEnv(config);
 
-const countApiCalls: AttemptListener = (attempt) => metrics.apiCalls.inc({ operation: attempt.operation, status: attempt.outcome });
-const periskopeBase: PeriskopeClientOptions | undefined = config.PERISKOPE_API_KEY
-  ? {
-      baseUrl: config.PERISKOPE_API_URL,
-      apiKey: config.PERISKOPE_API_KEY,
-      phone: config.PERISKOPE_PHONES[0],
-      timeoutMs: config.PERISKOPE_TIMEOUT_MS,
-      retry: { maxAttempts: config.PERISKOPE_RETRY_MAX_ATTEMPTS, budgetMs: config.PERISKOPE_RETRY_BUDGET_MS },
-    }
-  : undefined;
-const periskope = periskopeBase ? createPeriskopeClient({ ...periskopeBase, onAttempt: countApiCalls }) : undefined;
+// One client for the pipeline and the commands: one rate-limit pause, one breaker.
+const periskope = createWorkerPeriskopeClient(config, (attempt) => metrics.apiCalls.inc({ operation: attempt.operation, status: attempt.outcome }));
 
 log.info({ event: "WorkerStarting", config: redactConfig(config) }, "worker starting");
 const missingFlags = missingNodeFlags();
@@ -91,16 +82,7 @@ async function main(): Promise<void> {
     indices,
     pubsub,
     topology,
-    periskope: periskopeBase
-      ? ({ onAttempt }) =>
-          createPeriskopeClient({
-            ...periskopeBase,
-            onAttempt: (attempt) => {
-              countApiCalls(attempt);
-              onAttempt?.(attempt);
-            },
-          })
-      : null,
+    periskope: periskope ?? null,
     phones: config.PERISKOPE_PHONES,
     logger: log,
     metrics: registry,

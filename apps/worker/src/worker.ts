@@ -47,8 +47,8 @@ export type WorkerSettings = Pick<
   | "CHAT_NAME_RETRY_INTERVAL_SECONDS"
   | "PERISKOPE_CONCURRENCY"
   | "PERISKOPE_PHONES"
-  | "PERISKOPE_BREAKER_FAILURES"
-  | "PERISKOPE_BREAKER_COOLDOWN_MS"
+  | "PERISKOPE_LOOKUP_QUEUE_MAX"
+  | "CHAT_NAME_UNRESOLVED_SEED_MAX"
 >;
 
 export interface WorkerDeps {
@@ -93,10 +93,11 @@ export function createWorker(deps: WorkerDeps): Worker {
     log,
     memory: { maxEntries: s.CHAT_NAME_MEMORY_MAX_ENTRIES, ttlMs: s.CACHE_TTL_SECONDS * 1000, negativeTtlMs: s.CHAT_NAME_NEGATIVE_TTL_SECONDS * 1000, revalidateMs: s.CHAT_NAME_REVALIDATE_SECONDS * 1000 },
     apiConcurrency: s.PERISKOPE_CONCURRENCY,
+    apiMaxQueued: s.PERISKOPE_LOOKUP_QUEUE_MAX,
     phones: s.PERISKOPE_PHONES,
-    breaker: { failureThreshold: s.PERISKOPE_BREAKER_FAILURES, cooldownMs: s.PERISKOPE_BREAKER_COOLDOWN_MS },
     resolveBudgetMs: s.CHAT_NAME_RESOLVE_BUDGET_MS,
     retryIntervalMs: s.CHAT_NAME_RETRY_INTERVAL_SECONDS * 1000,
+    unresolvedSeedMax: s.CHAT_NAME_UNRESOLVED_SEED_MAX,
     withElasticsearchRetry: esRetry,
     ...(deps.fillDelayMs !== undefined ? { fillDelayMs: deps.fillDelayMs } : {}),
     hooks: metrics
@@ -104,6 +105,7 @@ export function createWorker(deps: WorkerDeps): Worker {
           onLookup: (tier, result, count) => count > 0 && metrics.chatNameLookups.inc({ tier, result }, count),
           onSingleFlightJoin: () => metrics.singleFlightJoins.inc(),
           onBreakerState: (state) => metrics.breakerState.set(state === "closed" ? 0 : state === "half-open" ? 1 : 2),
+          onLookupsQueued: (queued) => metrics.lookupsQueued.set(queued),
           onUnresolvedSize: (size) => metrics.unresolvedChats.set(size),
           onFilled: (messages) => metrics.chatNamesFilled.inc(messages),
           onLearned: (source, count) => metrics.chatNamesLearned.inc({ source }, count),

@@ -4,7 +4,6 @@ import { ApiTier } from "./api-tier.ts";
 import type { CacheIndex } from "./cache-index.ts";
 import { CacheWriteBuffer } from "./cache-write-buffer.ts";
 import { resolved, type ChatNameResolution, type ChatNameUpdate } from "./chat-name.ts";
-import { CircuitBreaker } from "./circuit-breaker.ts";
 import { MemoryTier } from "./memory-tier.ts";
 import { ChatNameResolver } from "./resolver.ts";
 
@@ -19,7 +18,7 @@ interface Fixture {
   memory: MemoryTier;
 }
 
-function fixture(options: { names?: Record<string, string>; cached?: Record<string, string>; cachedAt?: Record<string, number>; apiDelayMs?: number; cacheDelayMs?: (call: number) => number; budgetMs?: number; failing?: boolean; now?: () => number } = {}): Fixture {
+function fixture(options: { names?: Record<string, string>; cached?: Record<string, string>; cachedAt?: Record<string, number>; apiDelayMs?: number; cacheDelayMs?: (call: number) => number; budgetMs?: number; failing?: boolean; now?: () => number; concurrency?: number } = {}): Fixture {
   const apiCalls: string[] = [];
   const cacheReads: string[][] = [];
   const written: ChatNameUpdate[] = [];
@@ -36,6 +35,7 @@ function fixture(options: { names?: Record<string, string>; cached?: Record<stri
     async listChats() {
       throw new Error("not used");
     },
+    onCircuitStateChange: () => ({ dispose() {} }),
   };
   const cache = {
     async lookup(ids: readonly string[]) {
@@ -56,7 +56,7 @@ function fixture(options: { names?: Record<string, string>; cached?: Record<stri
   const resolver = new ChatNameResolver({
     memory,
     cache,
-    api: new ApiTier({ client, concurrency: 4, breaker: new CircuitBreaker({ failureThreshold: 2, cooldownMs: 60_000 }) }),
+    api: new ApiTier({ client, concurrency: options.concurrency ?? 4, maxQueued: 1_000 }),
     writeBack,
     budgetMs: options.budgetMs ?? 1_000,
     readCache: (lookup) => lookup(),
@@ -114,6 +114,16 @@ describe("ChatNameResolver", () => {
     await f.resolver.settled();
     expect(f.learned.map((u) => u.chatName)).toEqual(["Slow"]);
     expect(f.memory.nameOf("slow")).toBe("Slow");
+  });
+
+  it("drops lookups still queued when their batch's budget has passed, keeping the one that started", async () => {
+    const f = fixture({ names: { a: "A", b: "B", c: "C" }, apiDelayMs: 60, budgetMs: 20, concurrency: 1 });
+    const result = await f.resolver.resolve(chats("a", "b", "c"));
+    expect([...result.values()].every((r) => r.status === "unresolved" && r.reason === "pending")).toBe(true);
+    await f.resolver.settled();
+    expect(f.apiCalls).toEqual(["a"]);
+    expect(f.learned.map((u) => u.chatId)).toEqual(["a"]);
+    expect(f.memory.get("b")).toBeUndefined(); // not remembered as unknown: asked again later
   });
 
   it("reports failed lookups as unavailable without remembering them", async () => {

@@ -20,7 +20,8 @@ import type { MemoryTier } from "./memory-tier.ts";
 import { SingleFlight } from "./single-flight.ts";
 
 export type Tier = "memory" | "cache" | "api";
-export type LookupResult = "hit" | "miss" | "negative" | "error" | "revalidated" | "changed";
+/** `dropped`: an API lookup never sent (its queue was full, or its batch's budget passed first). */
+export type LookupResult = "hit" | "miss" | "negative" | "error" | "dropped" | "revalidated" | "changed";
 
 export interface ResolverOptions {
   readonly memory: MemoryTier;
@@ -83,7 +84,8 @@ export class ChatNameResolver {
     onLookup?.("cache", "miss", apiMisses.length);
     if (apiMisses.length === 0) return result;
 
-    const answers = await this.awaitWithinBudget(apiMisses.map((chatId) => this.lookUpOnce(chatId, chats.get(chatId))));
+    const deadline = Date.now() + this.options.budgetMs;
+    const answers = await this.awaitWithinBudget(apiMisses.map((chatId) => this.lookUpOnce(chatId, chats.get(chatId), deadline)));
     apiMisses.forEach((chatId, i) => result.set(chatId, answers[i] ?? PENDING));
     return result;
   }
@@ -141,13 +143,13 @@ export class ChatNameResolver {
     await this.options.writeBack.flush();
   }
 
-  private lookUpOnce(chatId: string, phone: string | undefined): Promise<ChatNameResolution> {
+  private lookUpOnce(chatId: string, phone: string | undefined, deadline: number): Promise<ChatNameResolution> {
     return this.flights.run(chatId, async () => {
       // A flight for this chat may have finished while this batch was reading the cache index:
       // its answer is in memory (set before a flight ends), and asking again would be a second call.
       const known = this.options.memory.get(chatId);
       if (known !== undefined) return known;
-      const answer = await this.options.api.lookup(chatId, phone, this.options.signal);
+      const answer = await this.options.api.lookup(chatId, { phone, signal: this.options.signal, deadline });
       if (answer.kind === "found") {
         const update = updateFromChat(chatId, answer.chat);
         this.options.onLookup?.("api", "hit", 1);
@@ -162,7 +164,7 @@ export class ChatNameResolver {
         this.options.onLookup?.("api", "negative", 1);
         return UNKNOWN;
       }
-      this.options.onLookup?.("api", "error", 1);
+      this.options.onLookup?.("api", answer.kind === "dropped" ? "dropped" : "error", 1);
       return UNAVAILABLE;
     });
   }

@@ -14,7 +14,8 @@ import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import type { Logger } from "@periskope-pipeline/observability";
 import pLimit from "p-limit";
 import { CommandError, describeFailure } from "../command-error.ts";
-import type { ChatNameUpdate, PeriskopeClientFactory } from "../deps.ts";
+import type { PeriskopeClient } from "@periskope-pipeline/periskope";
+import type { ChatNameUpdate } from "../deps.ts";
 import type { RunContext } from "../run-context.ts";
 import type { Stats } from "../run-record.ts";
 import { cachedNames, writeChatNames } from "./cache-names.ts";
@@ -27,7 +28,7 @@ export interface RefreshCacheDeps {
   es: ElasticsearchClient;
   cacheIndex: string;
   messagesIndex: string;
-  periskope: PeriskopeClientFactory | null;
+  periskope: PeriskopeClient | null;
   /** Default phones (`PERISKOPE_PHONES`) when the command names none. */
   phones: readonly string[];
   pageSize: number;
@@ -57,7 +58,8 @@ export async function refreshCache(deps: RefreshCacheDeps, args: RefreshCacheArg
   const previousElapsed = resumed?.elapsed_ms ?? 0;
   const expected = await expectedChats(deps, args);
   const seen = new Set<string>();
-  const client = deps.periskope({ onAttempt: () => void api.calls++ });
+  const client = deps.periskope;
+  const onAttempt = () => void api.calls++;
   const totals = () => sumCounts(Object.values(live));
 
   // The first failure stops the other phones' reads; writes already in flight finish, so the counts
@@ -84,7 +86,7 @@ export async function refreshCache(deps: RefreshCacheDeps, args: RefreshCacheArg
             await ctx.save(refreshProgress(totals(), api.calls, cursors, expected), { phones: cursors, api_calls: api.calls, elapsed_ms });
           };
           try {
-            for await (const fetched of chatPages(client, { phone, offset: cursors[phone]?.offset ?? 0, limit: deps.pageSize, chatType: args.chat_type, signal })) {
+            for await (const fetched of chatPages(client, { phone, offset: cursors[phone]?.offset ?? 0, limit: deps.pageSize, chatType: args.chat_type, signal, onAttempt })) {
               const written = await storePage(deps, fetched, { counts, seen, dryRun });
               await checkpoint();
               const done = fillMessages(deps, written);

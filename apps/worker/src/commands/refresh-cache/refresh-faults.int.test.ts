@@ -32,17 +32,13 @@ async function start() {
   runner = await startCommands(
     h.deps({
       settings: { refreshPageSize: PAGE },
-      periskope: ({ onAttempt }) =>
-        createPeriskopeClient({
-          baseUrl: h.sim.url,
-          apiKey: API_KEY,
-          timeoutMs: 5_000,
-          retry: { baseDelayMs: 20, maxDelayMs: 200, maxServerDelayMs: 2_000, budgetMs: 10_000 },
-          onAttempt: (event) => {
-            onAttempt?.(event);
-            afterAttempt(event.outcome);
-          },
-        }),
+      periskope: createPeriskopeClient({
+        baseUrl: h.sim.url,
+        apiKey: API_KEY,
+        timeoutMs: 5_000,
+        retry: { baseDelayMs: 20, maxDelayMs: 200, maxServerDelayMs: 2_000, budgetMs: 10_000 },
+        onAttempt: (event) => afterAttempt(event.outcome),
+      }),
     }),
   );
 }

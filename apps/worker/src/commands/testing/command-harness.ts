@@ -72,8 +72,7 @@ export async function createHarness(simulator: StartSimulatorOptions = {}): Prom
         indices,
         pubsub,
         topology,
-        periskope: ({ onAttempt }) =>
-          createPeriskopeClient({ baseUrl: sim.url, apiKey: API_KEY, timeoutMs: 5_000, onAttempt, retry: { baseDelayMs: 20, maxDelayMs: 200, maxServerDelayMs: 2_000, budgetMs: 20_000 } }),
+        periskope: createPeriskopeClient({ baseUrl: sim.url, apiKey: API_KEY, timeoutMs: 5_000, retry: { baseDelayMs: 20, maxDelayMs: 200, maxServerDelayMs: 2_000, budgetMs: 20_000 } }),
         phones: sim.phones,
         logger,
         metrics: createMetricsRegistry("commands-test", { defaultMetrics: false }),
