@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   claimStartRecord,
   ensureStack,
+  firstTakenPort,
   removeStartRecord,
   REPO_ROOT,
   stackDir,
@@ -23,7 +24,6 @@ import { prettyLogLine } from "./pretty-log.ts";
 import { provisionLocal } from "./provision.ts";
 import { sampleMessageCreated, signWebhookBody, webhookCurl, type SampleChat } from "./sample-webhook.ts";
 import { parseSimulatorListening, type SimulatorListening } from "./simulator-listening.ts";
-import { firstTakenPort } from "./taken-port.ts";
 
 // A closed terminal (SIGHUP) makes every later write to it fail (EIO, or EPIPE on a pipe). The
 // shutdown that SIGHUP starts must still finish, so failed writes are dropped, never thrown.

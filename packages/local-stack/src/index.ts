@@ -13,7 +13,8 @@ export { elasticsearchIsHealthy, pubsubEmulatorAnswers } from "./probes.ts";
 export { spawnDetached, stopProcessGroup, type DetachedProcess, type StopOutcome } from "./process-group.ts";
 export { isAlive, readRecordFile, recordOf, removeRecordFile, writeRecordFile, type ProcessRecord } from "./process-record.ts";
 export { livingGroupMembers } from "./proc-stat.ts";
-export { findPortHolder, portIsFree, type PortHolder } from "./port-holder.ts";
+export { portIsFree } from "./port-holder.ts";
+export { firstTakenPort, type WantedPort } from "./taken-port.ts";
 export {
   claimStartRecord,
   readStartRecord,

@@ -4,6 +4,7 @@ import { describeTakenPort, firstTakenPort } from "./taken-port.ts";
 
 describe("describeTakenPort", () => {
   const simulator = { variable: "SIMULATOR_PORT", port: 4010, host: "127.0.0.1" };
+  const elasticsearch = { variable: "ELASTICSEARCH_URL", port: 9200, host: "127.0.0.1", remedy: "set ELASTICSEARCH_URL to use a cluster elsewhere" };
 
   it("names the port, the holder's pid and command, and the variable that moves it, in one line", () => {
     expect(describeTakenPort(simulator, { pid: 4242, command: "python3 -m http.server 4010" })).toBe(
@@ -13,6 +14,12 @@ describe("describeTakenPort", () => {
 
   it("says so when the holder is another user's process", () => {
     expect(describeTakenPort(simulator, undefined)).toContain("taken by a process this user cannot see");
+  });
+
+  it("offers the remedy a fixed port has instead of moving it", () => {
+    expect(describeTakenPort(elasticsearch, { pid: 7, command: "nc -l 9200" })).toBe(
+      "port 9200 (ELASTICSEARCH_URL) is taken by pid 7 (nc -l 9200); stop it, or set ELASTICSEARCH_URL to use a cluster elsewhere",
+    );
   });
 });
 
