@@ -1,8 +1,10 @@
 /**
  * `npm start`: the whole pipeline on this machine. Elasticsearch and the Pub/Sub emulator (unless
  * ELASTICSEARCH_URL / PUBSUB_EMULATOR_HOST are given), the Periskope simulator (unless
- * PERISKOPE_API_URL is given), the topology and templates, then ingress and worker. Ctrl-C or
- * `npm run stop` stops everything it started, in order: intake first, the shared services last.
+ * PERISKOPE_API_URL is given), the topology and templates, then ingress and worker. Ctrl-C, a
+ * closed terminal or `npm run stop` stops everything it started, in order: intake first, the
+ * shared services last. Killed outright, it still leaves nothing: its apps stop themselves when
+ * their pipe from it closes (exit-with-parent.ts) and the stack's reaper stops the services.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
