@@ -10,6 +10,7 @@ import {
   envBoolean,
   envInt,
   envLogLevel,
+  envString,
   periskopeApiSettings,
   pubsubSettings,
 } from "@periskope-pipeline/config";
@@ -22,6 +23,8 @@ export const workerSettings = {
   LOG_LEVEL: envLogLevel(),
   /** Prometheus `/metrics`, `/healthz` and `/readyz`. */
   WORKER_METRICS_PORT: envInt(9464, { min: 0, max: 65_535 }),
+  /** All interfaces by default: Prometheus and the kubelet's probes reach it from outside the pod. */
+  WORKER_METRICS_HOST: envString("0.0.0.0"),
 
   // Pull (design §3.1). The emulator serves about 2k msgs/s per streaming-pull stream, so the
   // stream count is what lifts the queue ceiling; real Pub/Sub needs far fewer.

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   // topics); against the emulator the worker sets up what it needs.
   if (config.PUBSUB_EMULATOR_HOST) await ensureTopology(pubsub, topology);
 
-  running.server = await startMetricsServer({ registry, ready: () => worker.pipeline.ready, port: config.WORKER_METRICS_PORT });
+  running.server = await startMetricsServer({ registry, ready: () => worker.pipeline.ready, port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST });
   worker.start();
   running.worker = true;
   running.commands = await startCommands({

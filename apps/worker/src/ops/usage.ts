@@ -22,4 +22,5 @@ Exit codes: 0 done (or published), 1 the run failed, 2 bad usage or settings,
 3 still running when the wait timed out, 4 no such run, 5 Elasticsearch or Pub/Sub unreachable,
 130 interrupted.
 
-Settings come from the environment (and .env): ELASTICSEARCH_*, PUBSUB_* as for the worker.`;
+Settings come from the environment (and .env): ELASTICSEARCH_*, PUBSUB_* as for the worker.
+In a checkout where \`npm start\` runs, what they leave unset comes from that stack.`;
