@@ -20,8 +20,8 @@ import type { Stats } from "../run-record.ts";
 import { cachedNames, writeChatNames } from "./cache-names.ts";
 import { chatPages, type FetchedPage } from "./chat-pages.ts";
 import { chatsWithMessages } from "./chats-with-messages.ts";
-import { classifyChat, toListedChat, type ListedChat } from "./listed-chat.ts";
-import { readCheckpoint, refreshProgress, refreshStats, sumCounts, zeroCounts, type ChatCounts, type PhoneCursor } from "./refresh-counters.ts";
+import { classifyChat, toListedChat, type ChatVerdict, type ListedChat } from "./listed-chat.ts";
+import { countChat, readCheckpoint, refreshProgress, refreshStats, sumCounts, zeroCounts, type ChatCounts, type PhoneCursor } from "./refresh-counters.ts";
 
 export interface RefreshCacheDeps {
   es: ElasticsearchClient;
@@ -114,7 +114,15 @@ interface PageState {
   dryRun: boolean;
 }
 
-/** Compares a page with the cache and writes what changed; returns the chats written (new or renamed). */
+/**
+ * Compares a page with the cache and writes what changed; returns the named chats written (new or
+ * renamed), whose messages may need the name.
+ *
+ * Every chat listed lands in exactly one of `newly_cached` / `already_cached`, so they add up to
+ * `total_chats` as in the original service (see `countChat`). An unnamed chat the cache does not
+ * hold yet is recorded without a name (`create`, so it never replaces a name a webhook brought):
+ * the cache then holds every chat the API lists, and the chat's first message still asks the API.
+ */
 async function storePage(deps: RefreshCacheDeps, fetched: FetchedPage, state: PageState): Promise<ListedChat[]> {
   const { counts, seen } = state;
   const fresh: ListedChat[] = [];
@@ -123,14 +131,13 @@ async function storePage(deps: RefreshCacheDeps, fetched: FetchedPage, state: Pa
     seen.add(chat.chat_id);
     fresh.push(toListedChat(chat));
   }
-  const named = fresh.filter((c) => c.chatName !== null);
-  const cached = await cachedNames(deps.es, deps.cacheIndex, named.map((c) => c.chatId));
+  const cached = await cachedNames(deps.es, deps.cacheIndex, fresh.map((c) => c.chatId));
+  const page = zeroCounts();
   const changed: ListedChat[] = [];
   const renamedIds = new Set<string>();
-  let same = 0;
-  for (const chat of named) {
-    const verdict = classifyChat(chat, cached.get(chat.chatId));
-    if (verdict === "same") same++;
+  for (const chat of fresh) {
+    const verdict = classifyChat(chat, cached);
+    if (verdict === "same" || verdict === "unnamed-held") countChat(page, verdict);
     else {
       changed.push(chat);
       if (verdict === "renamed") renamedIds.add(chat.chatId);
@@ -139,29 +146,31 @@ async function storePage(deps: RefreshCacheDeps, fetched: FetchedPage, state: Pa
 
   if (!state.dryRun && changed.length > 0) {
     const outcome = await writeChatNames(deps.es, deps.cacheIndex, changed);
-    const written = outcome.written;
-    // Superseded: the cache already holds a newer name (a webhook won the race): already cached.
-    countPage(counts, fresh.length - named.length, same + outcome.superseded.length, written, renamedIds);
-    counts.pages++;
+    for (const chat of outcome.written) countChat(page, writtenVerdict(chat, renamedIds));
+    // Superseded: the cache already holds a newer name, or any record of an unnamed chat (a webhook won the race).
+    for (const chat of outcome.superseded) countChat(page, chat.chatName === null ? "unnamed-held" : "same");
+    addPage(counts, page);
     if (outcome.failed.length > 0) {
       const first = outcome.failed[0];
       throw new CommandError("cache_write_failed", `${outcome.failed.length} chat name(s) of a page at offset ${fetched.offset} for phone ${fetched.phone} could not be written (first: ${first?.chat.chatId}: ${first?.reason})`);
     }
-    return written;
+    return outcome.written.filter((c) => c.chatName !== null);
   }
   // Nothing changed, or a dry run: counted as if written, and nothing to fill.
-  countPage(counts, fresh.length - named.length, same, changed, renamedIds);
-  counts.pages++;
+  for (const chat of changed) countChat(page, writtenVerdict(chat, renamedIds));
+  addPage(counts, page);
   return [];
 }
 
-function countPage(counts: ChatCounts, unnamed: number, alreadySame: number, written: readonly ListedChat[], renamedIds: ReadonlySet<string>): void {
-  const renamed = written.filter((c) => renamedIds.has(c.chatId)).length;
-  counts.total_chats += unnamed + alreadySame + written.length;
-  counts.unnamed += unnamed;
-  counts.newly_cached += written.length - renamed;
-  counts.renamed += renamed;
-  counts.already_cached += alreadySame + renamed;
+function writtenVerdict(chat: ListedChat, renamedIds: ReadonlySet<string>): ChatVerdict {
+  if (chat.chatName === null) return "unnamed-new";
+  return renamedIds.has(chat.chatId) ? "renamed" : "new";
+}
+
+/** Moves a phone's counts by a handled page (only once its writes are done). */
+function addPage(counts: ChatCounts, page: ChatCounts): void {
+  Object.assign(counts, sumCounts([counts, page]));
+  counts.pages++;
 }
 
 /**
