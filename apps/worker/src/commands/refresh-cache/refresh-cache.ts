@@ -1,6 +1,6 @@
 /**
- * `refresh-cache` (design §5): every chat of every configured phone, from `GET /chats` pages of up
- * to 2000, into the chat-name cache — one `mget` and at most one bulk request per page, instead of
+ * `refresh-cache` (design §5): every chat of every configured phone and every org phone seen in
+ * webhooks, from `GET /chats` pages of up to 2000, into the chat-name cache — one `mget` and at most one bulk request per page, instead of
  * one API call and one index request per chat.
  *
  * Per page: dedupe by chat_id (offset paging over a list sorted by activity can repeat a chat, and a
@@ -30,6 +30,8 @@ export interface RefreshCacheDeps {
   periskope: PeriskopeClientFactory | null;
   /** Default phones (`PERISKOPE_PHONES`) when the command names none. */
   phones: readonly string[];
+  /** The org phones seen in webhooks (`org-phones/`): paged too when the command names none. */
+  recordedPhones: () => Promise<readonly string[]>;
   pageSize: number;
   phoneConcurrency: number;
   onChatNamesChanged: (updates: ChatNameUpdate[]) => Promise<void>;
@@ -38,11 +40,15 @@ export interface RefreshCacheDeps {
 
 export type RefreshCacheArgs = CommandArgs<"refresh-cache">;
 
+const NO_PHONES =
+  "no phones to refresh: set PERISKOPE_PHONES to the org's phone numbers (digits with country code, comma-separated, e.g. PERISKOPE_PHONES=447700900123), " +
+  "or let the worker see one webhook first (it remembers every data.org_phone), or pass phones to the command";
+
 export async function refreshCache(deps: RefreshCacheDeps, args: RefreshCacheArgs, ctx: RunContext): Promise<Stats> {
   const started = Date.now();
   const dryRun = args.dry_run ?? false;
-  const phones = args.phones ?? deps.phones;
-  if (phones.length === 0) throw new CommandError("no_phones", "no phones to refresh: set PERISKOPE_PHONES or pass phones");
+  const phones = args.phones ?? [...new Set([...deps.phones, ...(await deps.recordedPhones())])];
+  if (phones.length === 0) throw new CommandError("no_phones", NO_PHONES);
   if (!deps.periskope) throw new CommandError("periskope_not_configured", "PERISKOPE_API_KEY is not set: refresh-cache needs the Periskope API");
 
   const resumed = readCheckpoint(ctx.checkpoint);
