@@ -38,7 +38,7 @@ beforeAll(async () => {
     metrics: createMetricsRegistry("org-phones-test", { defaultMetrics: false }),
     workerId: `worker-${randomUUID().slice(0, 6)}`,
     settings: { ...DEFAULT_COMMAND_SETTINGS, heartbeatMs: 500, staleAfterMs: 3_000 },
-    onChatNamesChanged: (updates) => worker!.chatNames.namesChanged(updates),
+    onChatNamesChanged: async (updates) => void (await worker!.chatNames.namesChanged(updates)),
   });
 }, 120_000);
 
