@@ -13,6 +13,7 @@ import { createPubSub } from "@periskope-pipeline/pubsub";
 import { publishCommand, type StoredRun } from "../commands/index.ts";
 import { TERMINAL_STATUSES } from "../commands/run-record.ts";
 import { UsageError, parseCliArgs, type CliAction } from "./cli-args.ts";
+import { runMigrateIndex } from "./migrate-index.ts";
 import { opsConfigSchema, type OpsConfig } from "./ops-config.ts";
 import { ProgressView } from "./progress-view.ts";
 import { runList, runSummary } from "./render.ts";
@@ -63,6 +64,8 @@ async function main(argv: readonly string[]): Promise<number> {
         if (run && (!action.wait || TERMINAL_STATUSES.has(run.status))) return report(run, action.json);
         return await follow(reader, action.commandId, action.timeoutSeconds, action.json);
       }
+      case "migrate-index":
+        return await runMigrateIndex(es, config, action);
       case "publish": {
         const command = newCommand(action.request, `ops-cli@${hostname()}`);
         await publish(config, command);
