@@ -40,6 +40,8 @@ export interface MigrateIndexResult {
   readonly from: string;
   readonly to: string;
   readonly copied: number;
+  /** Alias migrations: documents read again from the old index after the move (writes during the copy). */
+  readonly caughtUp: number;
   readonly sourceCount: number;
   readonly targetCount: number;
   readonly resumed: boolean;
@@ -73,7 +75,7 @@ export async function migrateIndex(client: Client, options: MigrateIndexOptions)
   // Interrupted after the switch: the name already points at the target.
   if (source.kind === "alias" && source.indices.length === 1 && source.indices[0] === to) {
     const count = await countOf(client, to);
-    return { from, to, copied: 0, sourceCount: count, targetCount: count, resumed: true, leftBehind: [] };
+    return { from, to, copied: 0, caughtUp: 0, sourceCount: count, targetCount: count, resumed: true, leftBehind: [] };
   }
   if (source.kind === "absent") throw new MigrateIndexError(`${from} does not exist`);
   const sourceIndices = source.kind === "alias" ? source.indices : [from];
@@ -102,7 +104,7 @@ export async function migrateIndex(client: Client, options: MigrateIndexOptions)
     // One atomic request: the concrete index goes and its name becomes the target's alias.
     await client.indices.updateAliases({ actions: [{ remove_index: { index: from } }, { add: { index: to, alias: from, is_write_index: true } }] });
     await writeCheckpoint(client, to, { ...checkpoint, done: true });
-    return { from, to, copied: checkpoint.copied, sourceCount, targetCount, resumed, leftBehind: [] };
+    return { from, to, copied: checkpoint.copied, caughtUp: 0, sourceCount, targetCount, resumed, leftBehind: [] };
   }
 
   if (targetCount < sourceCount) throw new MigrateIndexError(`${to} holds ${targetCount} documents, ${from} ${sourceCount}: the alias was not moved; run the same command again (it copies what is missing)`);
@@ -115,7 +117,7 @@ export async function migrateIndex(client: Client, options: MigrateIndexOptions)
   await client.indices.refresh({ index: to });
   targetCount = await countOf(client, to);
   await writeCheckpoint(client, to, { ...checkpoint, done: true });
-  return { from, to, copied: checkpoint.copied + caughtUp.copied, sourceCount, targetCount, resumed, leftBehind: sourceIndices };
+  return { from, to, copied: checkpoint.copied, caughtUp: caughtUp.copied, sourceCount, targetCount, resumed, leftBehind: sourceIndices };
 }
 
 async function copyAll(client: Client, options: MigrateIndexOptions, resume: Checkpoint | undefined, phase: MigrateProgress["phase"]): Promise<Checkpoint> {

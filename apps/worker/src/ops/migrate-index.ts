@@ -57,7 +57,7 @@ export async function runMigrateIndex(es: ElasticsearchClient, env: Parameters<t
     });
     bar.stop();
     process.stdout.write(
-      `${result.from} → ${result.to}: ${result.copied} document(s) copied${result.resumed ? " (resumed)" : ""}; ${result.from} had ${result.sourceCount}, ${result.to} holds ${result.targetCount}; ${result.from} is now an alias of ${result.to}\n`,
+      `${result.from} → ${result.to}: ${result.copied} document(s) copied${result.resumed ? " (resumed)" : ""}${result.caughtUp > 0 ? `, ${result.caughtUp} read again after the move` : ""}; ${result.from} had ${result.sourceCount}, ${result.to} holds ${result.targetCount}; ${result.from} is now an alias of ${result.to}\n`,
     );
     if (result.leftBehind.length > 0) process.stdout.write(`the old ${result.leftBehind.join(", ")} is left in place; once satisfied: curl -X DELETE "$ELASTICSEARCH_URL/${result.leftBehind.join(",")}"\n`);
     return 0;
