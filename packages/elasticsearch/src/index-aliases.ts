@@ -71,7 +71,7 @@ export class IndexMappingError extends Error {
         `${index} does not match its index template:`,
         ...lines,
         why,
-        `Fix (stop the workers first; every document is copied, counts are checked, then ${index} points to the new index):`,
+        `Fix (${concrete ? "stop the workers first; " : ""}every document is copied, counts are checked, then ${index} points to the new index):`,
         `  ${fix}`,
       ].join("\n"),
     );
