@@ -1,6 +1,7 @@
 /**
  * The chat-name cache as `refresh-cache` reads and writes it: an `mget` of the names held for a
  * page's chats, and one bulk upsert of the new and renamed ones.
+ *
  * Unnamed chats the cache holds no record of are recorded without a name, so the cache holds every
  * chat the API lists (a name arriving later replaces the record: external versions beat its internal 1).
  *

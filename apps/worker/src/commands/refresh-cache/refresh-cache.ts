@@ -1,7 +1,7 @@
 /**
  * `refresh-cache` (design §5): every chat of every configured phone and every org phone seen in
- * webhooks, from `GET /chats` pages of up to 2000, into the chat-name cache — one `mget` and at most one bulk request per page, instead of
- * one API call and one index request per chat.
+ * webhooks, from `GET /chats` pages of up to 2000, into the chat-name cache — one `mget` and at
+ * most one bulk request per page, instead of one API call and one index request per chat.
  *
  * Per page: dedupe by chat_id (offset paging over a list sorted by activity can repeat a chat, and a
  * group can be listed under two phones), compare with the cache, write the new and renamed names,
