@@ -2,49 +2,37 @@
  * Refresh without `PERISKOPE_PHONES` (issue 12): the original service never asked for phones. The
  * worker remembers the org phones webhooks come through, and `refresh-cache` pages those.
  */
-import { randomUUID } from "node:crypto";
 import { newCommand } from "@periskope-pipeline/contracts";
-import { createLogger, createMetricsRegistry } from "@periskope-pipeline/observability";
-import { createPeriskopeClient } from "@periskope-pipeline/periskope";
+import { freePort } from "@periskope-pipeline/local-stack";
 import { messageCreated, startSimulator, type SimulatorHandle } from "@periskope-pipeline/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publishCommand } from "../src/commands/publish-command.ts";
 import type { StoredRun } from "../src/commands/run-record.ts";
-import { DEFAULT_COMMAND_SETTINGS } from "../src/commands/settings.ts";
-import { startCommands, type CommandRunner } from "../src/commands/start-commands.ts";
 import { recordedOrgPhones } from "../src/org-phones/org-phones.ts";
-import { startWorker, TEST_API_KEY, type RunningWorker } from "./support/in-process-worker.ts";
+import { TEST_API_KEY } from "./support/in-process-worker.ts";
 import { publishBodies } from "./support/publish.ts";
 import { createTestStack, type TestStack } from "./support/test-stack.ts";
 import { waitFor, waitForCount } from "./support/wait.ts";
+import { startNodeProcess, type ChildService } from "./support/worker-process.ts";
 
 let stack: TestStack;
 let sim: SimulatorHandle;
-let worker: RunningWorker | undefined;
-let commands: CommandRunner | undefined;
+let worker: ChildService | undefined;
 
 beforeAll(async () => {
   stack = await createTestStack("org-phones");
   sim = await startSimulator({ chats: 300, apiKey: TEST_API_KEY, nullNameRatio: 0 });
-  worker = startWorker(stack, { apiUrl: sim.url, overrides: { PERISKOPE_PHONES: "" } });
-  commands = await startCommands({
-    es: stack.es,
-    indices: stack.indices,
-    pubsub: stack.pubsub,
-    topology: stack.topology,
-    periskope: ({ onAttempt }) => createPeriskopeClient({ baseUrl: sim.url, apiKey: TEST_API_KEY, timeoutMs: 5_000, onAttempt }),
-    phones: [],
-    logger: createLogger({ service: "org-phones-test", level: "silent" }),
-    metrics: createMetricsRegistry("org-phones-test", { defaultMetrics: false }),
-    workerId: `worker-${randomUUID().slice(0, 6)}`,
-    settings: { ...DEFAULT_COMMAND_SETTINGS, heartbeatMs: 500, staleAfterMs: 3_000 },
-    onChatNamesChanged: async (updates) => void (await worker!.chatNames.namesChanged(updates)),
+  // The worker as deployed (pipeline and commands in one process), with no phone configured.
+  const port = await freePort();
+  worker = startNodeProcess("apps/worker/src/main.ts", stack.env({ WORKER_METRICS_PORT: String(port), PERISKOPE_API_URL: sim.url, PERISKOPE_API_KEY: TEST_API_KEY, PERISKOPE_PHONES: "" }));
+  await waitFor("the worker to be ready", async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 90_000).catch((error: Error) => {
+    throw new Error(`${error.message}\n${worker?.output()}`);
   });
 }, 120_000);
 
 afterAll(async () => {
-  await commands?.stop();
-  await worker?.stop();
+  worker?.kill("SIGTERM");
+  await worker?.exited;
   await sim?.close();
   await stack?.cleanup();
 });
@@ -56,7 +44,7 @@ async function refresh(): Promise<StoredRun> {
     const response = await stack.es.get<StoredRun>({ index: stack.indices.commands, id: command.command_id }, { ignore: [404] });
     const run = response.found ? response._source : undefined;
     return run && (run.status === "succeeded" || run.status === "failed") ? run : undefined;
-  });
+  }, 90_000);
 }
 
 describe("refresh-cache without PERISKOPE_PHONES", () => {
