@@ -12,6 +12,7 @@ import { ConfigError, loadConfig, loadDotEnv, redactConfig } from "@periskope-pi
 import {
   createElasticsearchClient,
   elasticsearchOptionsFromEnv,
+  IndexMappingError,
   indexNamesFromEnv,
   installTemplates,
   waitForElasticsearch,
@@ -69,7 +70,13 @@ const worker = createWorker({
 
 async function main(): Promise<void> {
   await waitForElasticsearch(es, 120_000);
-  if (config.ELASTICSEARCH_INSTALL_TEMPLATES) await installTemplates(es, indices);
+  if (config.ELASTICSEARCH_INSTALL_TEMPLATES) {
+    // Checks every existing index against its template; a conflict rejects with the fix (IndexMappingError).
+    for (const index of await installTemplates(es, indices)) {
+      if (index.kind !== "index") continue;
+      log.warn({ event: "IndexNotAliased", stage: "index", code: "concrete_index", index: index.name }, `${index.name} is a concrete index, not an alias: it works, but a later migration needs downtime; npm run ops -- migrate-index ${index.name} ${index.name}-000001 makes it an alias`);
+    }
+  }
   // Real Pub/Sub topology is managed by Terraform (least privilege: the worker may not create
   // topics); against the emulator the worker sets up what it needs.
   if (config.PUBSUB_EMULATOR_HOST) await ensureTopology(pubsub, topology);
@@ -121,6 +128,8 @@ process.once("SIGTERM", () => void shutdown(0, "SIGTERM"));
 process.once("SIGINT", () => void shutdown(0, "SIGINT"));
 
 main().catch((error: unknown) => {
-  log.fatal({ event: "WorkerStartFailed", err: error }, "worker failed to start");
+  // An operator must act: say it in plain lines too, not only inside a JSON log record.
+  if (error instanceof IndexMappingError) process.stderr.write(`worker: ${error.message}\n`);
+  log.fatal({ event: "WorkerStartFailed", code: error instanceof IndexMappingError ? "index_mapping_conflict" : undefined, err: error }, "worker failed to start");
   void shutdown(1, "start failed");
 });

@@ -19,6 +19,7 @@ import { buildDocument, type BuiltDocument, type TargetIndices } from "./stages/
 import { decode } from "./stages/decode.ts";
 import type { DecodedEvent } from "./stages/decoded-event.ts";
 import { learnChatNames, type NameLearner } from "./stages/learn-chat-names.ts";
+import { recordOrgPhones, type PhoneRecorder } from "./stages/record-org-phones.ts";
 import { resolveChatNames, type NameResolver } from "./stages/resolve-chat-names.ts";
 import { serializeOperation, type SerializedOperation } from "./stages/serialize-operation.ts";
 
@@ -35,6 +36,8 @@ export interface BatchDeps {
   readonly eventTimeMaxSkewMs?: number | undefined;
   readonly log: Logger;
   readonly metrics?: WorkerMetrics | undefined;
+  /** Remembers the org phones webhooks come through (refresh-cache pages them); absent in some tests. */
+  readonly orgPhones?: PhoneRecorder | undefined;
 }
 
 export async function processBatch(deliveries: readonly Delivery[], deps: BatchDeps): Promise<SettleCounts> {
@@ -52,6 +55,8 @@ export async function processBatch(deliveries: readonly Delivery[], deps: BatchD
         else decide(delivery, result.outcome);
       }
     });
+
+    if (deps.orgPhones) recordOrgPhones(events, deps.orgPhones);
 
     stage = "resolve";
     const names = await timed(deps, "resolve", async (): Promise<Map<string, ChatNameResolution>> => {

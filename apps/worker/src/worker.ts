@@ -14,6 +14,7 @@ import { withDeadLetterRecords } from "./dead-letter/dead-letter-records.ts";
 import { withElasticsearchRetry } from "./elasticsearch/retry.ts";
 import { elasticsearchErrorCode } from "./elasticsearch/transient-error.ts";
 import type { WorkerMetrics } from "./metrics.ts";
+import { OrgPhoneRecorder } from "./org-phones/org-phones.ts";
 import { createPipeline, type Pipeline } from "./pipeline.ts";
 import { ElasticsearchSink } from "./sink/elasticsearch-sink.ts";
 import { createPubSubSource } from "./source/pubsub-source.ts";
@@ -24,6 +25,7 @@ export type WorkerSettings = Pick<
   | "ELASTICSEARCH_INDEX"
   | "ELASTICSEARCH_CACHE_INDEX"
   | "ELASTICSEARCH_EVENTS_INDEX"
+  | "ELASTICSEARCH_COMMANDS_INDEX"
   | "ELASTICSEARCH_RETRY_BUDGET_MS"
   | "EVENT_TIME_MAX_SKEW_SECONDS"
   | "PUBSUB_EVENTS_SUBSCRIPTION"
@@ -150,6 +152,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     eventTimeMaxSkewMs: s.EVENT_TIME_MAX_SKEW_SECONDS * 1000,
     log,
     metrics,
+    orgPhones: new OrgPhoneRecorder(es, s.ELASTICSEARCH_COMMANDS_INDEX, log),
     batching: {
       maxMessages: s.WORKER_BATCH_MAX_MESSAGES,
       maxBytes: s.WORKER_BATCH_MAX_BYTES,

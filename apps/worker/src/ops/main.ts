@@ -15,6 +15,7 @@ import { TERMINAL_STATUSES } from "../commands/run-record.ts";
 import { UsageError, parseCliArgs, type CliAction } from "./cli-args.ts";
 import { noMetadataProbeOffCloud, opsConfigSchema, useRunningLocalStack, type OpsConfig } from "./ops-config.ts";
 import { ProgressView } from "./progress-view.ts";
+import { runMigrateIndex } from "./migrate-index.ts";
 import { runList, runSummary } from "./render.ts";
 import { RunReader } from "./run-reader.ts";
 import { USAGE } from "./usage.ts";
@@ -69,6 +70,8 @@ async function main(argv: readonly string[]): Promise<number> {
         if (run && (!action.wait || TERMINAL_STATUSES.has(run.status))) return report(run, action.json);
         return await follow(reader, action.commandId, action.timeoutSeconds, action.json);
       }
+      case "migrate-index":
+        return await runMigrateIndex(es, config, action);
       case "publish": {
         const command = newCommand(action.request, `ops-cli@${hostname()}`);
         await publish(config, command);

@@ -5,6 +5,7 @@ Usage:
   npm run ops -- <command> [args] [--wait] [--timeout <s>] [--json]
   npm run ops -- status <command_id> [--wait] [--json]
   npm run ops -- list [--limit <n>] [--json]
+  npm run ops -- migrate-index <from> <to> [--template <role>]
   (in the worker image: periskope-ops <command> ...)
 
 Commands and their args:
@@ -12,6 +13,11 @@ Commands and their args:
   warm-up               (a refresh at most once per WARM_UP_INTERVAL_SECONDS)
   backfill-chat-names   [--chat-id <id>] [--since <ISO-8601 time>]
   replay-dead-letters   [--limit <n>] [--event-type <type>] [--dry-run]
+
+Index migration (runs in this process, against Elasticsearch only):
+  migrate-index         copy <from> into the new index <to> built from its template (resumable:
+                        run it again after an interruption), check the counts, then make <from>
+                        an alias of <to> (a concrete <from> is deleted; stop the workers first)
 
 Options:
   --wait          follow the run with a progress bar until it ends, then print its stats

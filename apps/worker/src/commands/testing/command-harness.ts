@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { PubSub } from "@google-cloud/pubsub";
-import { createElasticsearchClient, installTemplates, scopedIndexNames, type ElasticsearchClient, type IndexNames } from "@periskope-pipeline/elasticsearch";
+import { createElasticsearchClient, deleteIndices, installTemplates, scopedIndexNames, type ElasticsearchClient, type IndexNames } from "@periskope-pipeline/elasticsearch";
 import { createLogger, createMetricsRegistry, type Logger } from "@periskope-pipeline/observability";
 import { createPeriskopeClient } from "@periskope-pipeline/periskope";
 import { createPubSub, deleteTopology, ensureTopology, scopedTopologyNames, type TopologyNames } from "@periskope-pipeline/pubsub";
@@ -111,7 +111,7 @@ export async function createHarness(simulator: StartSimulatorOptions = {}): Prom
       await deleteTopology(pubsub, topology);
       await Promise.allSettled(clients.map((c) => c.close()));
       await pubsub.close();
-      await es.indices.delete({ index: Object.values(indices), ignore_unavailable: true });
+      await deleteIndices(es, Object.values(indices));
       await es.close();
     },
   };
