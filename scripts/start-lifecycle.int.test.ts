@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createElasticsearchClient } from "@periskope-pipeline/elasticsearch";
+import { createElasticsearchClient, deleteIndices } from "@periskope-pipeline/elasticsearch";
 import {
   freePort,
   isAlive,
@@ -145,7 +145,7 @@ afterAll(async () => {
     }
     const record = readStartRecord(startRecordFile({ LOCAL_STACK_DIR: stack.stateDir }));
     for (const child of record?.children ?? []) if (isAlive(child)) process.kill(-child.pid, "SIGKILL");
-    for (const index of Object.values(stack.indices)) await es.indices.delete({ index }, { ignore: [404] }).catch(() => undefined);
+    await deleteIndices(es, Object.values(stack.indices)).catch(() => undefined);
     rmSync(stack.stateDir, { recursive: true, force: true });
   }
   await es.close();
