@@ -4,4 +4,9 @@ export { DEFAULT_TEMPLATES_DIR, indexNamesFromEnv, installTemplates, readTemplat
 export type { IndexNames, IndexRole, IndexTemplate } from "./templates.ts";
 export { bulkItemResult, classifyBulkItem } from "./bulk-outcome.ts";
 export type { BulkItemOutcome, BulkItemResult } from "./bulk-outcome.ts";
+export { BULK_RESPONSE_FILTER, bulkWrite } from "./bulk-write.ts";
+export type { BulkWriteOperation, BulkWriteOptions, BulkWriteOutcome } from "./bulk-write.ts";
+export { elasticsearchErrorCode, isRetryableElasticsearchError } from "./request-error.ts";
+export { createElasticsearchPolicy, isBrokenCircuit } from "./resilience.ts";
+export type { BreakerState, ElasticsearchPolicy, ElasticsearchPolicyOptions, RetryEvent } from "./resilience.ts";
 export type { Client as ElasticsearchClient } from "@elastic/elasticsearch";
