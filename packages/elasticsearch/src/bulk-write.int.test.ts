@@ -23,7 +23,7 @@ describe("bulkWrite against real Elasticsearch", () => {
     await client.indices.create({
       index: unassigned,
       settings: { number_of_replicas: 0, "index.routing.allocation.require._name": "no-such-node" },
-      wait_for_active_shards: "0",
+      wait_for_active_shards: 0,
     });
 
     const policy = createElasticsearchPolicy(client, { retryBudgetMs: 60_000, breakerFailures: 100, probeIntervalMs: 5_000, baseDelayMs: 200, maxDelayMs: 1_000 });

@@ -22,7 +22,7 @@
 import type { Client } from "@elastic/elasticsearch";
 import { bulkItemResult, classifyBulkItem } from "./bulk-outcome.ts";
 import { elasticsearchErrorCode, isRetryableElasticsearchError, RetryableItemsError } from "./request-error.ts";
-import { isBrokenCircuit, type ElasticsearchPolicy } from "./resilience.ts";
+import { isBrokenCircuit, RETRY_WITHOUT_BREAKER, type ElasticsearchPolicy } from "./resilience.ts";
 
 /** The parts of a bulk response `classifyBulkItem` reads: each item's status and error (in order). */
 export const BULK_RESPONSE_FILTER = ["items.*.status", "items.*.error.type", "items.*.error.reason", "items.*.error.caused_by.reason"];
@@ -36,7 +36,8 @@ export type BulkWriteOutcome =
   | { readonly kind: "retry"; readonly code: string };
 
 export interface BulkWriteOptions {
-  readonly policy: Pick<ElasticsearchPolicy, "execute">;
+  /** The caller's policy; one-off callers without one get `RETRY_WITHOUT_BREAKER`. */
+  readonly policy?: Pick<ElasticsearchPolicy, "execute"> | undefined;
   /** Stop retrying (shutdown): what is not written comes back as `retry`. */
   readonly signal?: AbortSignal | undefined;
   /** Elasticsearch's `refresh` for the request (tests and commands that read their writes back). */
@@ -49,9 +50,9 @@ const OK: BulkWriteOutcome = { kind: "ok" };
 const SUPERSEDED: BulkWriteOutcome = { kind: "superseded" };
 
 export async function bulkWrite(
-  es: Pick<Client, "bulk">,
+  es: Client,
   operations: readonly BulkWriteOperation[],
-  options: BulkWriteOptions,
+  options: BulkWriteOptions = {},
 ): Promise<BulkWriteOutcome[]> {
   const lines = operations.map(serialize);
   const outcomes: BulkWriteOutcome[] = new Array(lines.length);
@@ -89,7 +90,7 @@ export async function bulkWrite(
   };
 
   try {
-    await options.policy.execute(attempt, options.signal);
+    await (options.policy ?? RETRY_WITHOUT_BREAKER).execute(attempt, options.signal);
   } catch (error) {
     if (!isRetryableElasticsearchError(error) && !isBrokenCircuit(error)) throw error;
     const retry: BulkWriteOutcome = { kind: "retry", code: isBrokenCircuit(error) ? "circuit_open" : elasticsearchErrorCode(error) };

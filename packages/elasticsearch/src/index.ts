@@ -7,6 +7,6 @@ export type { BulkItemOutcome, BulkItemResult } from "./bulk-outcome.ts";
 export { BULK_RESPONSE_FILTER, bulkWrite } from "./bulk-write.ts";
 export type { BulkWriteOperation, BulkWriteOptions, BulkWriteOutcome } from "./bulk-write.ts";
 export { elasticsearchErrorCode, isRetryableElasticsearchError } from "./request-error.ts";
-export { createElasticsearchPolicy, isBrokenCircuit } from "./resilience.ts";
+export { createElasticsearchPolicy, isBrokenCircuit, RETRY_WITHOUT_BREAKER } from "./resilience.ts";
 export type { BreakerState, ElasticsearchPolicy, ElasticsearchPolicyOptions, RetryEvent } from "./resilience.ts";
 export type { Client as ElasticsearchClient } from "@elastic/elasticsearch";

@@ -1,6 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { isRetryableElasticsearchError } from "./request-error.ts";
 import { createElasticsearchPolicy, isBrokenCircuit, type BreakerState } from "./resilience.ts";
+
+/** Polls a condition (fake clusters and timers answer within milliseconds). */
+const WAIT = { timeout: 5_000, interval: 5 };
 
 const connectionError = () => Object.assign(new Error("connect ECONNREFUSED"), { name: "ConnectionError" });
 const responseError = (status: number) => Object.assign(new Error(`status ${status}`), { name: "ResponseError", meta: { statusCode: status } });
@@ -22,13 +25,6 @@ function fakeCluster(healthy: () => boolean) {
 
 const fast = { retryBudgetMs: 2_000, breakerFailures: 100, probeIntervalMs: 20, baseDelayMs: 1, maxDelayMs: 5 };
 
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe("isRetryableElasticsearchError", () => {
   it("retries unreachable, timeouts, 429 and 5xx, and nothing else", () => {
@@ -88,7 +84,7 @@ describe("createElasticsearchPolicy", () => {
     expect(sent).toBe(false);
 
     const available = policy.whenAvailable();
-    await until(() => cluster.probes() >= 2);
+    await vi.waitFor(() => expect(cluster.probes() >= 2).toBe(true), WAIT);
     expect(policy.state).not.toBe("closed");
     up = true;
     await available;
@@ -96,6 +92,32 @@ describe("createElasticsearchPolicy", () => {
     expect(states[0]).toBe("open");
     expect(states.at(-1)).toBe("closed");
     expect(await policy.execute(async () => "written")).toBe("written");
+    policy.close();
+  });
+
+  it("persist waits through an outage instead of giving up, and stops on abort", async () => {
+    let up = false;
+    const policy = createElasticsearchPolicy(fakeCluster(() => up).es, { ...fast, breakerFailures: 2, retryBudgetMs: 50 });
+    let calls = 0;
+    const written = policy.persist(async () => {
+      calls++;
+      if (!up) throw connectionError();
+      return "written";
+    });
+    await vi.waitFor(() => expect(policy.state).toBe("open"), WAIT);
+    const callsWhileOpen = calls;
+    up = true;
+    expect(await written).toBe("written");
+    // While open nothing was sent but the probes.
+    expect(calls).toBe(callsWhileOpen + 1);
+    await expect(policy.persist(() => Promise.reject(responseError(400)))).rejects.toThrow("status 400");
+
+    up = false;
+    const stop = new AbortController();
+    const abandoned = policy.persist(() => Promise.reject(connectionError()), stop.signal);
+    await vi.waitFor(() => expect(policy.state).toBe("open"), WAIT);
+    stop.abort();
+    await expect(abandoned).rejects.toThrow();
     policy.close();
   });
 

@@ -60,6 +60,12 @@ export interface ElasticsearchPolicy {
    * budget, a non-retryable error at once, and `BrokenCircuitError` while the breaker is open.
    */
   execute<T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /**
+   * Like `execute`, but never gives up because Elasticsearch is unavailable: after the budget, or
+   * while the breaker is open, it waits for the breaker to close and tries again. Throws only a
+   * non-retryable error, or the last error once `signal` aborts. For callers holding messages.
+   */
+  persist<T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   readonly state: BreakerState;
   /** Resolves when the breaker is closed (at once if it is); rejects when `signal` aborts. */
   whenAvailable(signal?: AbortSignal): Promise<void>;
@@ -74,17 +80,31 @@ export function isBrokenCircuit(error: unknown): boolean {
   return error instanceof BrokenCircuitError;
 }
 
+const retryable = handleWhen(isRetryableElasticsearchError);
+
+function retries(options: Pick<ElasticsearchPolicyOptions, "baseDelayMs" | "maxDelayMs">) {
+  return retry(retryable, {
+    maxAttempts: Number.POSITIVE_INFINITY,
+    backoff: new ExponentialBackoff({ initialDelay: options.baseDelayMs ?? 200, maxDelay: options.maxDelayMs ?? 5_000 }),
+  });
+}
+
+/**
+ * The same timeout and retry without a breaker, for one-off callers that hold no long-lived
+ * policy (commands' writes, tools, tests): 30 s of retries, then the last error.
+ */
+export const RETRY_WITHOUT_BREAKER: Pick<ElasticsearchPolicy, "execute"> = (() => {
+  const policy = wrap(timeout(30_000, TimeoutStrategy.Cooperative), retries({}));
+  return { execute: (call, signal) => policy.execute(() => call(), signal) };
+})();
+
 export function createElasticsearchPolicy(es: Pick<Client, "cluster">, options: ElasticsearchPolicyOptions): ElasticsearchPolicy {
-  const retryable = handleWhen(isRetryableElasticsearchError);
   const breaker = circuitBreaker(retryable, {
     halfOpenAfter: options.probeIntervalMs,
     breaker: new ConsecutiveBreaker(options.breakerFailures),
   });
-  const retries = retry(retryable, {
-    maxAttempts: Number.POSITIVE_INFINITY,
-    backoff: new ExponentialBackoff({ initialDelay: options.baseDelayMs ?? 200, maxDelay: options.maxDelayMs ?? 5_000 }),
-  });
-  const policy: IPolicy = wrap(timeout(options.retryBudgetMs, TimeoutStrategy.Cooperative), retries, breaker);
+  const retrying = retries(options);
+  const policy: IPolicy = wrap(timeout(options.retryBudgetMs, TimeoutStrategy.Cooperative), retrying, breaker);
 
   const stateListeners: Array<(state: BreakerState) => void> = [];
   const retryListeners: Array<(event: RetryEvent) => void> = [];
@@ -123,31 +143,46 @@ export function createElasticsearchPolicy(es: Pick<Client, "cluster">, options: 
     }
     for (const listener of stateListeners) listener(named);
   });
-  retries.onRetry((event) => {
+  retrying.onRetry((event) => {
     const code = "error" in event ? elasticsearchErrorCode(event.error) : "unexpected_result";
     for (const listener of retryListeners) listener({ code, attempt: event.attempt, delayMs: event.delay });
   });
 
+  const whenAvailable = (signal?: AbortSignal): Promise<void> => {
+    if (breaker.state === CircuitState.Closed) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const wake = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        waiters = waiters.filter((w) => w !== wake);
+        reject(signal?.reason ?? new Error("aborted"));
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      waiters.push(wake);
+    });
+  };
+  const execute = <T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T> => policy.execute(() => call(), signal);
+
   return {
-    execute: (call, signal) => policy.execute(() => call(), signal),
+    execute,
+    async persist(call, signal) {
+      for (;;) {
+        try {
+          return await execute(call, signal);
+        } catch (error) {
+          if (signal?.aborted || !(isRetryableElasticsearchError(error) || isBrokenCircuit(error))) throw error;
+          await whenAvailable(signal).catch(() => {
+            throw error;
+          });
+        }
+      }
+    },
+    whenAvailable,
     get state() {
       return stateName(breaker.state);
-    },
-    whenAvailable(signal) {
-      if (breaker.state === CircuitState.Closed) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const wake = () => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        };
-        const onAbort = () => {
-          waiters = waiters.filter((w) => w !== wake);
-          reject(signal?.reason ?? new Error("aborted"));
-        };
-        if (signal?.aborted) return onAbort();
-        signal?.addEventListener("abort", onAbort, { once: true });
-        waiters.push(wake);
-      });
     },
     onStateChange: (listener) => void stateListeners.push(listener),
     onRetry: (listener) => void retryListeners.push(listener),
