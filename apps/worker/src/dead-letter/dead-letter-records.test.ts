@@ -10,10 +10,16 @@ function delivery(id: string, attributes: Record<string, string> = {}): Delivery
 }
 const reason = { errorKind: "invalid_json", errorMessage: "body is not valid JSON", stage: "decode" };
 
-/** Records bulk calls; answers as told. */
+/** Records bulk calls (their NDJSON lines, parsed); answers as told. */
 function fakeEs(answer: (operations: unknown[]) => Promise<unknown>) {
   const calls: unknown[][] = [];
-  const es = { bulk: (request: { operations: unknown[] }) => (calls.push(request.operations), answer(request.operations)) } as unknown as ElasticsearchClient;
+  const es = {
+    bulk: (request: { operations: Buffer }) => {
+      const lines = request.operations.toString("utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as unknown);
+      calls.push(lines);
+      return answer(lines);
+    },
+  } as unknown as ElasticsearchClient;
   return { es, calls };
 }
 function fakeLog() {
@@ -32,7 +38,7 @@ function fakeSink(fail = false) {
   };
   return { sink, published };
 }
-const ok = async () => ({ errors: false, items: [] });
+const ok = async (operations: unknown[]) => ({ items: operations.filter((_, i) => i % 2 === 0).map(() => ({ index: { status: 201 } })) });
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("deadLetterRecord", () => {

@@ -11,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { EventAttribute } from "@periskope-pipeline/contracts";
-import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
+import { bulkWrite, type BulkWriteOutcome, type ElasticsearchClient, type ElasticsearchPolicy } from "@periskope-pipeline/elasticsearch";
 import type { Logger } from "@periskope-pipeline/observability";
 import type { Delivery } from "../source/delivery.ts";
 import type { DeadLetterReason, DeadLetterSink } from "./dead-letter-publisher.ts";
@@ -26,6 +26,8 @@ export interface DeadLetterRecordOptions {
   /** The events index (ELASTICSEARCH_EVENTS_INDEX). */
   readonly index: string;
   readonly log: Logger;
+  /** The worker's Elasticsearch policy (retry, breaker). */
+  readonly policy?: Pick<ElasticsearchPolicy, "execute">;
 }
 
 /** The events-index document for one dead-lettered message; `_id` is stable across redeliveries. */
@@ -59,14 +61,20 @@ export function withDeadLetterRecords(sink: DeadLetterSink, options: DeadLetterR
   let scheduled = false;
 
   const write = async (records: typeof gathering): Promise<void> => {
-    const operations = records.flatMap(({ id, document }) => [{ index: { _index: options.index, _id: id } }, document]);
+    const operations = records.map(({ id, document }) => ({ action: { index: { _index: options.index, _id: id } }, document }));
     try {
-      const response = await options.es.bulk({ operations });
-      const failed = response.errors ? response.items.filter((item) => item.index?.error !== undefined) : [];
+      const failed = (await bulkWrite(options.es, operations, { policy: options.policy })).filter((o) => o.kind === "rejected" || o.kind === "retry");
       if (failed.length > 0) {
-        const first = failed[0]?.index?.error;
+        const first = failed[0] as Extract<BulkWriteOutcome, { kind: "rejected" | "retry" }>;
         options.log.error(
-          { event: "DeadLetterRecordFailed", stage: "dead-letter", code: first?.type ?? "unknown", retryable: false, count: failed.length, reason: first?.reason },
+          {
+            event: "DeadLetterRecordFailed",
+            stage: "dead-letter",
+            code: first.kind === "rejected" ? first.errorType : first.code,
+            retryable: first.kind === "retry",
+            count: failed.length,
+            ...(first.kind === "rejected" ? { reason: first.reason } : {}),
+          },
           "dead-letter records not written to the events index (the messages are on the dead-letter topic)",
         );
       }
