@@ -6,12 +6,24 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Delivery } from "../src/source/delivery.ts";
-import { createPubSubSource } from "../src/source/pubsub-source.ts";
+import { createPubSubSource, type PubSubSourceOptions } from "../src/source/pubsub-source.ts";
 import { publishBodies } from "./support/publish.ts";
 import { createTestStack, type TestStack } from "./support/test-stack.ts";
 import { waitFor } from "./support/wait.ts";
 
 let stack: TestStack;
+
+function sourceOptions(subscription: string, limits: Pick<PubSubSourceOptions, "maxStreams" | "maxOutstandingMessages">): PubSubSourceOptions {
+  return {
+    subscription,
+    ...limits,
+    maxOutstandingBytes: 32 * 1024 * 1024,
+    minAckDeadlineSeconds: 10,
+    maxAckDeadlineSeconds: 60,
+    maxExtensionSeconds: 600,
+    closeTimeoutMs: 5_000,
+  };
+}
 
 beforeAll(async () => {
   stack = await createTestStack("source");
@@ -29,16 +41,7 @@ describe("Pub/Sub source", () => {
 
     const held: Delivery[] = [];
     const warnings: string[] = [];
-    const source = createPubSubSource(stack.pubsub, {
-      subscription: stack.topology.eventsSubscription,
-      maxStreams: 2,
-      maxOutstandingMessages: 200,
-      maxOutstandingBytes: 32 * 1024 * 1024,
-      minAckDeadlineSeconds: 10,
-      maxAckDeadlineSeconds: 60,
-      maxExtensionSeconds: 600,
-      closeTimeoutMs: 5_000,
-    });
+    const source = createPubSubSource(stack.pubsub, sourceOptions(stack.topology.eventsSubscription, { maxStreams: 2, maxOutstandingMessages: 200 }));
     source.start((d) => held.push(d), (e) => warnings.push(e.message), (code) => warnings.push(code));
     await waitFor("first deliveries", async () => held.length >= 200);
     // Hold everything for a while: without backpressure the emulator would push the whole backlog.
@@ -69,16 +72,7 @@ describe("Pub/Sub source", () => {
       await publishBodies(own.pubsub, own.topology.eventsTopic, Array.from({ length: total }, (_, i) => ({ event_type: "message.created", data: { message_id: `p${i}` } })));
       const held: Delivery[] = [];
       let delivered = 0;
-      const source = createPubSubSource(own.pubsub, {
-        subscription: own.topology.eventsSubscription,
-        maxStreams: 1,
-        maxOutstandingMessages: 100,
-        maxOutstandingBytes: 32 * 1024 * 1024,
-        minAckDeadlineSeconds: 10,
-        maxAckDeadlineSeconds: 60,
-        maxExtensionSeconds: 600,
-        closeTimeoutMs: 5_000,
-      });
+      const source = createPubSubSource(own.pubsub, sourceOptions(own.topology.eventsSubscription, { maxStreams: 1, maxOutstandingMessages: 100 }));
       source.start((d) => (delivered++, held.push(d)), () => undefined);
       await waitFor("first deliveries", async () => held.length >= 100);
       source.pause();
