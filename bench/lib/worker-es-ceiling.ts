@@ -5,13 +5,12 @@
  * at the best batch size × concurrency found on a sample. Nothing else runs meanwhile: this is what
  * Elasticsearch on this machine can absorb.
  */
-import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
+import { BULK_RESPONSE_FILTER, type ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import pLimit from "p-limit";
 import type { ChatNameResolution } from "../../apps/worker/src/chat-names/index.ts";
 import { buildDocument } from "../../apps/worker/src/stages/build-documents.ts";
 import { decode } from "../../apps/worker/src/stages/decode.ts";
 import { bulkBody, serializeOperation, type SerializedOperation } from "../../apps/worker/src/stages/serialize-operation.ts";
-import { BULK_RESPONSE_FILTER } from "../../apps/worker/src/sink/elasticsearch-sink.ts";
 
 export interface BulkShape {
   readonly batch: number;

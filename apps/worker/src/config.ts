@@ -55,8 +55,16 @@ export const workerSettings = {
 
   /** Install index templates and create the indices at startup (idempotent; needs manage_index_templates). */
   ELASTICSEARCH_INSTALL_TEMPLATES: envBoolean(true),
-  /** How long a batch's retryable bulk failures (429/5xx/unreachable) are retried before the messages are nacked. */
+  /**
+   * How long one Elasticsearch call's retryable failures (429/5xx/unreachable) are retried with
+   * backoff before its caller hears of them: a batch then waits for the breaker to close (its
+   * messages held, never nacked), a name fill is tried again later, a cache write is re-queued.
+   */
   ELASTICSEARCH_RETRY_BUDGET_MS: envInt(30_000, { min: 0 }),
+  /** Retryable Elasticsearch failures in a row that open the breaker, which pauses pulling. */
+  ELASTICSEARCH_BREAKER_FAILURES: envInt(5, { min: 1 }),
+  /** While the breaker is open, how often `GET /_cluster/health` is probed; the first yellow answer resumes. */
+  ELASTICSEARCH_BREAKER_PROBE_MS: envInt(5_000, { min: 100 }),
   /**
    * How far a message event's time may be after its receive time (clock skew); beyond it the event
    * is dead-lettered (`event_time_out_of_range`) instead of versioning its document into the future.
@@ -73,6 +81,17 @@ export const workerSettings = {
   CHAT_NAME_NEGATIVE_TTL_SECONDS: envInt(60, { min: 1 }),
   /** How long a batch waits for API lookups; later answers still fill the messages afterwards. */
   CHAT_NAME_RESOLVE_BUDGET_MS: envInt(5_000, { min: 0 }),
+  /**
+   * Names waiting to be written to the cache index (one per chat) while Elasticsearch is slow; past
+   * it a new chat's write is dropped: its name stays in memory and reaches the index again with
+   * the next lookup or refresh-cache (the cache is derived data).
+   */
+  CHAT_NAME_CACHE_WRITE_MAX_PENDING: envInt(10_000, { min: 1 }),
+  /**
+   * Chats waiting for their name to be filled into indexed messages; past it (or when a fill
+   * fails) a chat joins the unresolved chats, which are looked up and filled again later.
+   */
+  CHAT_NAME_FILL_MAX_PENDING: envInt(10_000, { min: 1 }),
   /** How often chats indexed unresolved after an API failure are looked up again. */
   CHAT_NAME_RETRY_INTERVAL_SECONDS: envInt(15, { min: 1 }),
   /**

@@ -115,8 +115,27 @@ export function createWorkerMetrics(registry: Registry) {
     }),
     elasticsearchRetries: new Counter({
       name: "worker_elasticsearch_retries_total",
-      help: "Waits before retrying a failed Elasticsearch request (unreachable, 429, 5xx), by stage",
-      labelNames: ["stage", "code"] as const,
+      help: "Waits before retrying a failed Elasticsearch request (unreachable, 429, 5xx), by code",
+      labelNames: ["code"] as const,
+      registers,
+    }),
+    /** While open, pulling is paused and batches in hand wait (design §3.7). */
+    elasticsearchBreakerState: new Gauge({
+      name: "worker_elasticsearch_circuit_state",
+      help: "Elasticsearch circuit breaker: 0 closed, 1 half-open, 2 open (pulling paused)",
+      registers,
+    }),
+    /** Pub/Sub's count for each pulled message (needs a dead-letter policy): redeliveries show here. */
+    deliveryAttempts: new Histogram({
+      name: "worker_delivery_attempts",
+      help: "Delivery attempt of each pulled message (1 = first delivery)",
+      buckets: [1, 2, 3, 5, 10],
+      registers,
+    }),
+    queueOverflows: new Counter({
+      name: "worker_queue_overflows_total",
+      help: "Entries a bounded queue turned away (cache_write: dropped, re-derived later; fill: filled later)",
+      labelNames: ["queue"] as const,
       registers,
     }),
     bulkDuration: new Histogram({

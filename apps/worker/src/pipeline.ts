@@ -122,6 +122,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         (delivery) => {
           totals.pulled++;
           metrics?.messagesHeld.inc();
+          if (delivery.deliveryAttempt > 0) metrics?.deliveryAttempts.observe(delivery.deliveryAttempt);
           batcher.add(delivery);
           // While stopping, nothing new is pulled; whatever still arrives goes out at once.
           if (stopping) batcher.flush();

@@ -3,9 +3,9 @@
  * resolve names → build (and serialize) documents → sink → settle. Every stage only decides
  * outcomes; `settle/` acts on them, once per message.
  *
- * A stage that fails for the whole batch (Elasticsearch unreachable past its retry budget while
- * reading the name cache) gives every message not yet decided back for redelivery; nothing is
- * acked that was not written.
+ * A stage that fails for the whole batch (a non-retryable error reading the name cache, or
+ * shutdown ending the wait for Elasticsearch; an outage is waited out, not failed) gives every
+ * message not yet decided back for redelivery; nothing is acked that was not written.
  */
 import type { Logger } from "@periskope-pipeline/observability";
 import type { ChatNameResolution, UnresolvedReason } from "./chat-names/index.ts";

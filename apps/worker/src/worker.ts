@@ -4,19 +4,18 @@
  * so integration tests and the benchmark run the same assembly in-process.
  */
 import type { PubSub } from "@google-cloud/pubsub";
-import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
+import { createElasticsearchPolicy, type ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import type { Logger } from "@periskope-pipeline/observability";
 import type { PeriskopeClient } from "@periskope-pipeline/periskope";
 import { ChatNameService } from "./chat-names/index.ts";
 import type { WorkerConfig } from "./config.ts";
 import { createDeadLetterPublisher, type DeadLetterSink } from "./dead-letter/dead-letter-publisher.ts";
 import { startDeadLetterRecorder, type DeadLetterRecorder } from "./dead-letter/dead-letter-recorder.ts";
-import { withElasticsearchRetry } from "./elasticsearch/retry.ts";
-import { elasticsearchErrorCode } from "./elasticsearch/transient-error.ts";
 import type { WorkerMetrics } from "./metrics.ts";
 import { OrgPhoneRecorder } from "./org-phones/org-phones.ts";
 import { createPipeline, type Pipeline } from "./pipeline.ts";
 import { ElasticsearchSink } from "./sink/elasticsearch-sink.ts";
+import { pausePullingWhileUnavailable } from "./sink/pause-pulling.ts";
 import { createPubSubSource } from "./source/pubsub-source.ts";
 
 /** The settings the assembly reads (a subset of the worker's config). */
@@ -27,6 +26,10 @@ export type WorkerSettings = Pick<
   | "ELASTICSEARCH_EVENTS_INDEX"
   | "ELASTICSEARCH_COMMANDS_INDEX"
   | "ELASTICSEARCH_RETRY_BUDGET_MS"
+  | "ELASTICSEARCH_BREAKER_FAILURES"
+  | "ELASTICSEARCH_BREAKER_PROBE_MS"
+  | "CHAT_NAME_CACHE_WRITE_MAX_PENDING"
+  | "CHAT_NAME_FILL_MAX_PENDING"
   | "EVENT_TIME_MAX_SKEW_SECONDS"
   | "PUBSUB_EVENTS_SUBSCRIPTION"
   | "PUBSUB_DEAD_LETTER_TOPIC"
@@ -76,17 +79,19 @@ export interface Worker {
 
 export function createWorker(deps: WorkerDeps): Worker {
   const { settings: s, es, log, metrics } = deps;
-  // Aborted late in a shutdown: batches still retrying Elasticsearch give their messages back.
+  // Aborted late in a shutdown: batches still waiting for Elasticsearch give their messages back.
   const retries = new AbortController();
-  const esRetry = <T>(call: () => Promise<T>) =>
-    withElasticsearchRetry(call, {
-      budgetMs: s.ELASTICSEARCH_RETRY_BUDGET_MS,
-      signal: retries.signal,
-      onRetry: (error, attempt, delayMs) => {
-        metrics?.elasticsearchRetries.inc({ stage: "resolve", code: elasticsearchErrorCode(error) });
-        log.warn({ event: "ElasticsearchUnavailable", stage: "resolve", code: elasticsearchErrorCode(error), retryable: true, attempt, delay_ms: delayMs }, "Elasticsearch request failed; retrying");
-      },
-    });
+  // One policy for every Elasticsearch call of the pipeline (retry, budget, breaker).
+  const esPolicy = createElasticsearchPolicy(es, {
+    retryBudgetMs: s.ELASTICSEARCH_RETRY_BUDGET_MS,
+    breakerFailures: s.ELASTICSEARCH_BREAKER_FAILURES,
+    probeIntervalMs: s.ELASTICSEARCH_BREAKER_PROBE_MS,
+  });
+  esPolicy.onRetry(({ code, attempt, delayMs }) => {
+    metrics?.elasticsearchRetries.inc({ code });
+    log.warn({ event: "ElasticsearchRetry", stage: "elasticsearch", code, retryable: true, attempt, delay_ms: delayMs }, "Elasticsearch request failed; retrying");
+  });
+  const esRetry = <T>(call: () => Promise<T>) => esPolicy.persist(call, retries.signal);
 
   const chatNames = new ChatNameService({
     es,
@@ -102,6 +107,8 @@ export function createWorker(deps: WorkerDeps): Worker {
     retryIntervalMs: s.CHAT_NAME_RETRY_INTERVAL_SECONDS * 1000,
     unresolvedSeedMax: s.CHAT_NAME_UNRESOLVED_SEED_MAX,
     withElasticsearchRetry: esRetry,
+    elasticsearchPolicy: esPolicy,
+    maxPending: { cacheWrites: s.CHAT_NAME_CACHE_WRITE_MAX_PENDING, fills: s.CHAT_NAME_FILL_MAX_PENDING },
     ...(deps.fillDelayMs !== undefined ? { fillDelayMs: deps.fillDelayMs } : {}),
     hooks: metrics
       ? {
@@ -112,19 +119,18 @@ export function createWorker(deps: WorkerDeps): Worker {
           onUnresolvedSize: (size) => metrics.unresolvedChats.set(size),
           onFilled: (messages) => metrics.chatNamesFilled.inc(messages),
           onLearned: (source, count) => metrics.chatNamesLearned.inc({ source }, count),
+          onOverflow: (queue, count) => metrics.queueOverflows.inc({ queue }, count),
         }
       : undefined,
   });
 
   const sink = new ElasticsearchSink({
     es,
-    retryBudgetMs: s.ELASTICSEARCH_RETRY_BUDGET_MS,
+    policy: esPolicy,
     signal: retries.signal,
     ...(metrics ? { onBulk: (outcome, seconds) => (metrics.bulkRequests.inc({ outcome }), metrics.bulkDuration.observe(seconds)) } : {}),
-    onRetry: (code, items, attempt, delayMs) => {
-      metrics?.elasticsearchRetries.inc({ stage: "index", code });
-      log.warn({ event: "BulkRetry", stage: "index", code, retryable: true, count: items, attempt, delay_ms: delayMs }, "bulk items failed transiently; retrying");
-    },
+    onHold: (code, items) =>
+      log.warn({ event: "BulkHeld", stage: "index", code, retryable: true, count: items }, "bulk items held until Elasticsearch answers (not nacked)"),
   });
 
   const deadLetters: DeadLetterSink = createDeadLetterPublisher(deps.pubsub, s.PUBSUB_DEAD_LETTER_TOPIC);
@@ -141,6 +147,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     maxExtensionSeconds: s.PUBSUB_MAX_EXTENSION_SECONDS,
     closeTimeoutMs: s.WORKER_SHUTDOWN_TIMEOUT_MS,
   });
+  pausePullingWhileUnavailable(esPolicy, source, { log, metrics, atRiskAfterMs: (s.PUBSUB_MAX_EXTENSION_SECONDS * 1000) / 2 });
 
   const pipeline = createPipeline({
     source,
@@ -182,6 +189,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       await deadLetters.close();
       await deadLetterRecorder?.close();
       await chatNames.close();
+      esPolicy.close();
     },
   };
 }

@@ -7,22 +7,28 @@
  * overwrite a newer rename; a write that loses that race is simply superseded.
  */
 import { parsePeriskopeTime } from "@periskope-pipeline/contracts";
-import { bulkItemResult, classifyBulkItem, type ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
+import { bulkWrite, type ElasticsearchClient, type ElasticsearchPolicy } from "@periskope-pipeline/elasticsearch";
 import { resolved, type ChatNameResolution, type ChatNameUpdate } from "./chat-name.ts";
 
 export interface CacheWriteResult {
   readonly written: number;
   readonly superseded: number;
+  /** Refused for good (mapping): logged, not retried. */
   readonly failed: number;
+  /** Still retryable when the policy gave up (Elasticsearch unavailable): worth writing again. */
+  readonly retry: readonly ChatNameUpdate[];
 }
 
 export class CacheIndex {
   private readonly es: ElasticsearchClient;
+  private readonly policy: Pick<ElasticsearchPolicy, "execute"> | undefined;
   readonly index: string;
 
-  constructor(es: ElasticsearchClient, index: string) {
+  /** Without a policy (tools, tests) writes get the package's retry without a breaker. */
+  constructor(es: ElasticsearchClient, index: string, policy?: Pick<ElasticsearchPolicy, "execute">) {
     this.es = es;
     this.index = index;
+    this.policy = policy;
   }
 
   /** Names for the chats the cache holds; absent ids are misses. Throws on request failure. */
@@ -46,17 +52,16 @@ export class CacheIndex {
     return found;
   }
 
-  /** Upserts names in one bulk request. Throws only when the request itself fails. */
+  /** Upserts names in one bulk write. Throws only when the request is refused as a whole. */
   async write(updates: readonly ChatNameUpdate[]): Promise<CacheWriteResult> {
-    if (updates.length === 0) return { written: 0, superseded: 0, failed: 0 };
     const now = Date.now();
     const nowIso = new Date(now).toISOString();
-    const operations: unknown[] = [];
-    for (const update of latestPerChat(updates)) {
+    const latest = latestPerChat(updates);
+    const operations = latest.map((update) => {
       const version = update.changedAt !== undefined && update.changedAt > 0 ? update.changedAt : now;
-      operations.push(
-        { index: { _index: this.index, _id: update.chatId, version, version_type: "external_gte" } },
-        {
+      return {
+        action: { index: { _index: this.index, _id: update.chatId, version, version_type: "external_gte" } },
+        document: {
           chat_id: update.chatId,
           chat_name: update.chatName,
           chat_type: update.chatType,
@@ -66,28 +71,28 @@ export class CacheIndex {
           "@timestamp": nowIso,
           updated_at: nowIso,
         },
-      );
-    }
-    const response = await this.es.bulk({ operations });
-    let written = 0;
-    let superseded = 0;
-    let failed = 0;
-    for (const item of response.items) {
-      const outcome = classifyBulkItem(bulkItemResult(item));
-      if (outcome.kind === "ok") written++;
-      else if (outcome.kind === "superseded") superseded++;
-      else failed++;
-    }
-    return { written, superseded, failed };
+      };
+    });
+    const outcomes = await bulkWrite(this.es, operations, { policy: this.policy });
+    const result = { written: 0, superseded: 0, failed: 0, retry: [] as ChatNameUpdate[] };
+    outcomes.forEach((outcome, i) => {
+      if (outcome.kind === "ok") result.written++;
+      else if (outcome.kind === "superseded") result.superseded++;
+      else if (outcome.kind === "rejected") result.failed++;
+      else result.retry.push(latest[i]!);
+    });
+    return result;
   }
 }
 
-/** One write per chat per request: the newest update wins (later in the list on equal times). */
+/** Whether `update` should replace `previous` for its chat: the newer name wins, the later one on equal times. */
+export function supersedes(update: ChatNameUpdate, previous: ChatNameUpdate | undefined): boolean {
+  return !previous || (update.changedAt ?? Infinity) >= (previous.changedAt ?? 0);
+}
+
+/** One write per chat per request: the newest update wins. */
 function latestPerChat(updates: readonly ChatNameUpdate[]): ChatNameUpdate[] {
   const byChat = new Map<string, ChatNameUpdate>();
-  for (const update of updates) {
-    const previous = byChat.get(update.chatId);
-    if (!previous || (update.changedAt ?? Infinity) >= (previous.changedAt ?? 0)) byChat.set(update.chatId, update);
-  }
+  for (const update of updates) if (supersedes(update, byChat.get(update.chatId))) byChat.set(update.chatId, update);
   return [...byChat.values()];
 }

@@ -3,7 +3,7 @@
  * a batch's chats, learn names from webhooks, remember names others wrote, and finish the job for
  * messages that were indexed without a name (track → fill when known, retry the API periodically).
  */
-import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
+import type { ElasticsearchClient, ElasticsearchPolicy } from "@periskope-pipeline/elasticsearch";
 import type { Logger } from "@periskope-pipeline/observability";
 import { ApiTier } from "./api-tier.ts";
 import { CacheIndex } from "./cache-index.ts";
@@ -34,8 +34,12 @@ export interface ChatNameServiceOptions {
   readonly retryIntervalMs: number;
   /** How many chats left unresolved in the messages index are read back at startup (0: none). */
   readonly unresolvedSeedMax?: number;
-  /** Reads the cache index with the pipeline's Elasticsearch retry policy. */
+  /** Reads the cache index for a batch: waits through an Elasticsearch outage (the batch is held). */
   readonly withElasticsearchRetry: <T>(call: () => Promise<T>) => Promise<T>;
+  /** The worker's Elasticsearch policy, for background writes (cache write-back, fills). */
+  readonly elasticsearchPolicy?: Pick<ElasticsearchPolicy, "execute">;
+  /** Bounds on what waits for Elasticsearch (CHAT_NAME_CACHE_WRITE_MAX_PENDING, CHAT_NAME_FILL_MAX_PENDING). */
+  readonly maxPending?: { readonly cacheWrites?: number; readonly fills?: number };
   /** Delay before filling learned names into messages (must exceed the index refresh interval). */
   readonly fillDelayMs?: number;
   readonly hooks?: {
@@ -48,6 +52,8 @@ export interface ChatNameServiceOptions {
     readonly onFilled?: (messages: number) => void;
     /** Names learned without an API call (webhooks; refresh-cache via `remember`). */
     readonly onLearned?: (source: "webhook" | "refresh", count: number) => void;
+    /** A bounded queue turned entries away (cache writes dropped; fills deferred to later). */
+    readonly onOverflow?: (queue: "cache_write" | "fill", count: number) => void;
   };
 }
 
@@ -68,9 +74,15 @@ export class ChatNameService {
     this.options = options;
     const { es, log, hooks } = options;
     this.memory = new MemoryTier(options.memory);
-    const cache = new CacheIndex(es, options.cacheIndex);
+    const policy = options.elasticsearchPolicy;
+    const cache = new CacheIndex(es, options.cacheIndex, policy);
     this.writeBack = new CacheWriteBuffer({
-      write: (updates) => options.withElasticsearchRetry(() => cache.write(updates)),
+      write: (updates) => cache.write(updates),
+      ...(options.maxPending?.cacheWrites !== undefined ? { maxPending: options.maxPending.cacheWrites } : {}),
+      onOverflow: (count) => {
+        hooks?.onOverflow?.("cache_write", count);
+        log.warn({ event: "ChatNameCacheWriteDropped", stage: "resolve", code: "queue_full", retryable: true, count }, "cache write-back queue full; names kept in memory, the cache index learns them again later");
+      },
       onError: (error, count) =>
         log.warn({ event: "ChatNameCacheWriteFailed", stage: "resolve", code: errorCode(error), retryable: true, count }, "could not write chat names back to the cache index"),
     });
@@ -90,16 +102,24 @@ export class ChatNameService {
     });
     this.unresolved = new UnresolvedChats({ ...(hooks?.onUnresolvedSize ? { onSizeChange: hooks.onUnresolvedSize } : {}) });
     this.fills = new FillQueue({
-      fill: (updates) => options.withElasticsearchRetry(() => fillChatNames(es, options.messagesIndex, updates)),
+      fill: (updates) => fillChatNames(es, options.messagesIndex, updates, policy ? { policy } : {}),
       ...(options.fillDelayMs !== undefined ? { delayMs: options.fillDelayMs } : {}),
+      ...(options.maxPending?.fills !== undefined ? { maxPending: options.maxPending.fills } : {}),
       onFilled: (result, chats) => {
         hooks?.onFilled?.(result.updated);
         if (result.updated > 0 || result.failed > 0) {
           log.info({ event: "ChatNamesFilled", stage: "fill", count: result.updated, failed: result.failed, chats }, "filled chat names into indexed messages");
         }
       },
-      onError: (error, chats, willRetry) =>
-        log.warn({ event: "ChatNameFillFailed", stage: "fill", code: errorCode(error), retryable: willRetry, count: chats }, "could not fill chat names"),
+      // Filled later: the unresolved chats are looked up (memory first) and filled again periodically.
+      onDeferred: (updates, reason, error) => {
+        for (const u of updates) this.unresolved.track(u.chatId, "unavailable", u.orgPhone);
+        if (reason === "overflow") hooks?.onOverflow?.("fill", updates.length);
+        log.warn(
+          { event: reason === "overflow" ? "ChatNameFillDeferred" : "ChatNameFillFailed", stage: "fill", code: error === undefined ? reason : errorCode(error), retryable: true, count: updates.length },
+          "chat names not filled now; filled again later",
+        );
+      },
     });
     this.resolver = new ChatNameResolver({
       memory: this.memory,
@@ -140,7 +160,8 @@ export class ChatNameService {
   /** For the commands module: remember names and fill them into indexed messages now (older ones are not filled). */
   async namesChanged(updates: readonly ChatNameUpdate[]): Promise<FillChatNamesResult> {
     const taken = this.remember(updates);
-    const result = await fillChatNames(this.options.es, this.options.messagesIndex, taken);
+    const policy = this.options.elasticsearchPolicy;
+    const result = await fillChatNames(this.options.es, this.options.messagesIndex, taken, policy ? { policy } : {});
     this.options.hooks?.onFilled?.(result.updated);
     return result;
   }

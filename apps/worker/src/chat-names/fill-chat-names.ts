@@ -15,7 +15,7 @@
  * ]);
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { bulkItemResult, classifyBulkItem, type ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
+import { bulkWrite, RETRY_WITHOUT_BREAKER, type ElasticsearchClient, type ElasticsearchPolicy } from "@periskope-pipeline/elasticsearch";
 import type { ChatNameUpdate } from "./chat-name.ts";
 import { staleMessagesQuery } from "./stale-messages-query.ts";
 
@@ -32,6 +32,8 @@ export interface FillChatNamesOptions {
   /** Pause between pages, so a long fill never starves live indexing. */
   readonly pauseMs?: number;
   readonly signal?: AbortSignal;
+  /** The worker's Elasticsearch policy (retry, breaker); one-off callers get retries without a breaker. */
+  readonly policy?: Pick<ElasticsearchPolicy, "execute">;
   /** Called after every page read with that page's counts (command progress and counters). */
   readonly onPage?: (page: FillChatNamesResult) => void;
 }
@@ -68,7 +70,7 @@ export async function fillChatNames(
     let searchAfter: unknown[] | undefined;
     for (;;) {
       options.signal?.throwIfAborted();
-      const page = await es.search<HitSource>({
+      const page = await (options.policy ?? RETRY_WITHOUT_BREAKER).execute(() => es.search<HitSource>({
         index: messagesIndex,
         size: pageSize,
         query: staleMessagesQuery(group, options.since),
@@ -77,27 +79,23 @@ export async function fillChatNames(
         _source: ["chat_id", "chat_name", "chat_name_status"],
         track_total_hits: false,
         ...(searchAfter ? { search_after: searchAfter as never } : {}),
-      });
+      }));
       const hits = page.hits.hits;
-      const operations: unknown[] = [];
+      const operations: Array<{ action: Record<string, unknown>; document: unknown }> = [];
       const counts = { updated: 0, failed: 0 };
       for (const hit of hits) {
         const update = hit._source?.chat_id !== undefined ? latest.get(hit._source.chat_id) : undefined;
         if (!update || hit._id === undefined) continue;
         // Names longer than the keyword's ignore_above match the query every time; skip them here.
         if (hit._source?.chat_name === update.chatName && hit._source.chat_name_status === "resolved") continue;
-        operations.push(
-          { update: { _index: hit._index, _id: hit._id, retry_on_conflict: 3 } },
-          { doc: { chat_name: update.chatName, chat_name_status: "resolved", ...(update.chatType ? { chat_type: update.chatType } : {}) } },
-        );
+        operations.push({
+          action: { update: { _index: hit._index, _id: hit._id, retry_on_conflict: 3 } },
+          document: { doc: { chat_name: update.chatName, chat_name_status: "resolved", ...(update.chatType ? { chat_type: update.chatType } : {}) } },
+        });
       }
-      if (operations.length > 0) {
-        const response = await es.bulk({ operations });
-        for (const item of response.items) {
-          const kind = classifyBulkItem(bulkItemResult(item)).kind;
-          if (kind === "ok") counts.updated++;
-          else counts.failed++;
-        }
+      for (const outcome of await bulkWrite(es, operations, { policy: options.policy, signal: options.signal })) {
+        if (outcome.kind === "ok") counts.updated++;
+        else counts.failed++;
       }
       updated += counts.updated;
       failed += counts.failed;

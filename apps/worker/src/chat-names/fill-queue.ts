@@ -2,7 +2,12 @@
  * Runs `fillChatNames` in the background for names that became known, a little later and in
  * groups: later, because messages written a moment ago become searchable only after the index
  * refreshes (1 s by default); in groups, because one search serves many chats. One fill runs at a
- * time, and a failed one is tried again a few times with growing delays.
+ * time; the fill itself retries Elasticsearch through the worker's policy.
+ *
+ * Bounded while Elasticsearch is slow or away: at most `maxPending` chats wait. A new chat past the
+ * bound, and the chats of a fill that failed or left messages unfilled, are handed to `onDeferred`
+ * (the worker tracks them as unresolved chats, which are looked up and filled again later): the
+ * messages keep `chat_name_status: "unresolved"` or their older name meanwhile, nothing is lost.
  */
 import type { ChatNameUpdate } from "./chat-name.ts";
 import type { FillChatNamesResult } from "./fill-chat-names.ts";
@@ -11,40 +16,49 @@ export interface FillQueueOptions {
   readonly fill: (updates: readonly ChatNameUpdate[]) => Promise<FillChatNamesResult>;
   /** Wait after the first scheduled name before filling; must exceed the index refresh interval. */
   readonly delayMs?: number;
-  readonly maxAttempts?: number;
+  /** Chats that may wait for a fill (CHAT_NAME_FILL_MAX_PENDING). */
+  readonly maxPending?: number;
   readonly onFilled?: (result: FillChatNamesResult, chats: number) => void;
-  readonly onError?: (error: unknown, chats: number, willRetry: boolean) => void;
+  /** Chats to fill later: turned away by the bound (`overflow`) or not (fully) filled (`failed`). */
+  readonly onDeferred?: (updates: readonly ChatNameUpdate[], reason: "overflow" | "failed", error?: unknown) => void;
 }
 
 export class FillQueue {
-  private pending = new Map<string, { update: ChatNameUpdate; attempt: number }>();
+  private pending = new Map<string, ChatNameUpdate>();
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
+  /** The fill in flight; chats scheduled meanwhile wait in `pending`, so the bound covers them. */
+  private running: Promise<void> | undefined;
   private readonly options: FillQueueOptions;
   private readonly delayMs: number;
-  private readonly maxAttempts: number;
+  private readonly maxPending: number;
   private closed = false;
 
   constructor(options: FillQueueOptions) {
     this.options = options;
     this.delayMs = options.delayMs ?? 2_000;
-    this.maxAttempts = options.maxAttempts ?? 5;
+    this.maxPending = options.maxPending ?? 10_000;
   }
 
-  schedule(updates: readonly ChatNameUpdate[], attempt = 1, delayMs = this.delayMs): void {
+  schedule(updates: readonly ChatNameUpdate[]): void {
     if (this.closed || updates.length === 0) return;
-    // The newest name per chat wins; a fresh schedule resets a failed chat's attempt count.
-    for (const update of updates) this.pending.set(update.chatId, { update, attempt });
-    this.timer ??= setTimeout(() => this.runPending(), delayMs).unref();
+    const overflow: ChatNameUpdate[] = [];
+    // The newest name per chat wins.
+    for (const update of updates) {
+      if (!this.pending.has(update.chatId) && this.pending.size >= this.maxPending) overflow.push(update);
+      else this.pending.set(update.chatId, update);
+    }
+    if (overflow.length > 0) this.options.onDeferred?.(overflow, "overflow");
+    if (this.pending.size > 0) this.timer ??= setTimeout(() => this.runPending(), this.delayMs).unref();
   }
 
   get size(): number {
     return this.pending.size;
   }
 
-  /** Runs whatever is scheduled now and waits for every fill started so far. */
+  /** Runs whatever is scheduled now (after the fill in flight) and waits for it. */
   async drain(): Promise<void> {
-    if (this.pending.size > 0) this.runPending();
+    while (this.running) await this.running;
+    this.runPending();
     await this.running;
   }
 
@@ -59,19 +73,20 @@ export class FillQueue {
   private runPending(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = [...this.pending.values()];
+    if (this.running || this.pending.size === 0) return;
+    const updates = [...this.pending.values()];
     this.pending = new Map();
-    this.running = this.running.then(async () => {
-      const updates = batch.map((b) => b.update);
+    this.running = (async () => {
       try {
         const result = await this.options.fill(updates);
         this.options.onFilled?.(result, updates.length);
+        if (result.failed > 0) this.options.onDeferred?.(updates, "failed");
       } catch (error) {
-        const retry = batch.filter((b) => b.attempt < this.maxAttempts && !this.pending.has(b.update.chatId));
-        this.options.onError?.(error, updates.length, retry.length > 0);
-        const attempt = Math.max(...retry.map((b) => b.attempt), 0) + 1;
-        if (retry.length > 0) this.schedule(retry.map((b) => b.update), attempt, this.delayMs * 2 ** (attempt - 1));
+        this.options.onDeferred?.(updates, "failed", error);
       }
+    })().finally(() => {
+      this.running = undefined;
+      if (!this.closed && this.pending.size > 0) this.timer ??= setTimeout(() => this.runPending(), this.delayMs).unref();
     });
   }
 }

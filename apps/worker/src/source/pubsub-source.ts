@@ -4,11 +4,15 @@
  * up to `maxExtensionSeconds` for every message not yet acked or nacked), and a bounded close that
  * stops pulling at once and lets in-flight work finish before nacking what is left.
  *
+ * `pause()` stops pulling while the sink cannot write (Elasticsearch unavailable) without closing
+ * anything: messages in hand keep their leases (extended up to `maxExtensionSeconds`), none is
+ * nacked, so an outage costs no delivery attempts.
+ *
  * The emulator serves about 2k messages/s per stream, so `maxStreams` sets its ceiling.
  */
 import { Duration, type Message, type PubSub, type Subscription } from "@google-cloud/pubsub";
 import type { Delivery } from "./delivery.ts";
-import { propagatePauseToStreams } from "./stream-backpressure.ts";
+import { propagatePauseToStreams, type PullGate } from "./stream-backpressure.ts";
 
 export interface PubSubSourceOptions {
   readonly subscription: string;
@@ -27,6 +31,9 @@ export interface Source {
   start(onDelivery: (delivery: Delivery) => void, onError: (error: Error) => void, onWarning?: (code: string, message: string) => void): void;
   /** Stops pulling immediately; waits (bounded) until every pulled message was acked or nacked. */
   stop(): Promise<void>;
+  /** Stops pulling new messages; those in hand keep their leases. Idempotent. */
+  pause(): void;
+  resume(): void;
   /** Messages the client library holds (handed out or still queued in it); undefined if unknown. */
   buffered(): number | undefined;
   readonly isOpen: boolean;
@@ -34,6 +41,7 @@ export interface Source {
 
 export function createPubSubSource(pubsub: PubSub, options: PubSubSourceOptions): Source {
   let subscription: Subscription | undefined;
+  let gate: PullGate | undefined;
   return {
     start(onDelivery, onError, onWarning) {
       if (subscription) throw new Error("source already started");
@@ -55,12 +63,19 @@ export function createPubSubSource(pubsub: PubSub, options: PubSubSourceOptions)
       });
       subscription.on("message", (message: Message) => onDelivery(toDelivery(message)));
       subscription.on("error", onError);
-      if (!propagatePauseToStreams(subscription)) {
-        onWarning?.("no_client_backpressure", "could not attach client-side backpressure to the Pub/Sub streams; flow control rests on the service");
+      gate = propagatePauseToStreams(subscription);
+      if (!gate) {
+        onWarning?.("no_client_backpressure", "could not attach client-side backpressure to the Pub/Sub streams; flow control rests on the service, and pulling cannot pause while Elasticsearch is unavailable");
       }
     },
     async stop() {
       await subscription?.close();
+    },
+    pause() {
+      gate?.hold();
+    },
+    resume() {
+      gate?.release();
     },
     buffered() {
       const size = (subscription as unknown as { _subscriber?: { _inventory?: { size?: unknown } } } | undefined)?._subscriber?._inventory?.size;

@@ -30,7 +30,7 @@ function fakeSubscription() {
 describe("propagatePauseToStreams", () => {
   it("pauses and resumes every gRPC stream with the merged stream", () => {
     const { subscription, merged, a, b } = fakeSubscription();
-    expect(propagatePauseToStreams(subscription)).toBe(true);
+    expect(propagatePauseToStreams(subscription)).toBeDefined();
     merged.pause();
     merged.resume();
     expect(a.calls).toEqual(["pause", "resume"]);
@@ -49,8 +49,33 @@ describe("propagatePauseToStreams", () => {
     expect(fresh.calls).toEqual(["pause", "resume"]);
   });
 
+  it("holds the pull until released, whatever the library's flow control resumes meanwhile", () => {
+    const { subscription, merged, a } = fakeSubscription();
+    const gate = propagatePauseToStreams(subscription)!;
+    gate.hold();
+    expect(merged.paused).toBe(true);
+    merged.pause();
+    merged.resume();
+    expect(merged.paused).toBe(true);
+    expect(a.calls).toEqual(["pause"]);
+    gate.release();
+    expect(merged.paused).toBe(false);
+    expect(a.calls).toEqual(["pause", "resume"]);
+  });
+
+  it("keeps the library's own pause when a hold is released", () => {
+    const { subscription, merged } = fakeSubscription();
+    const gate = propagatePauseToStreams(subscription)!;
+    merged.pause();
+    gate.hold();
+    gate.release();
+    expect(merged.paused).toBe(true);
+    merged.resume();
+    expect(merged.paused).toBe(false);
+  });
+
   it("reports when the library's internals are not there", () => {
-    expect(propagatePauseToStreams({} as Subscription)).toBe(false);
-    expect(propagatePauseToStreams({ _subscriber: { _stream: { pause() {}, resume() {} } } } as unknown as Subscription)).toBe(false);
+    expect(propagatePauseToStreams({} as Subscription)).toBeUndefined();
+    expect(propagatePauseToStreams({ _subscriber: { _stream: { pause() {}, resume() {} } } } as unknown as Subscription)).toBeUndefined();
   });
 });

@@ -12,6 +12,11 @@
  * stream stops reading, HTTP/2 flow control stops the sender, and the limits hold everywhere.
  * It touches library internals, so it checks their shape and reports when they are not there
  * (then the limits rest on the service's enforcement alone, as the library intends).
+ *
+ * The same hook lets the worker hold the pull (`hold()`, while Elasticsearch is unavailable): the
+ * library would resume the stream as soon as its inventory frees up, so while held its resumes are
+ * only remembered, and `release()` resumes only if the library wants it resumed. Messages already
+ * pulled stay in the library's inventory, which keeps extending their leases.
  */
 import type { Subscription } from "@google-cloud/pubsub";
 
@@ -27,32 +32,56 @@ interface MessageStreamInternals {
   _replaceStream?: (index: number, stream: GrpcStream, reason: unknown) => unknown;
 }
 
-/** Call right after the `message` listener is attached (that opens the subscriber). */
-export function propagatePauseToStreams(subscription: Subscription): boolean {
+export interface PullGate {
+  /** Stops reading from every stream until `release()`, whatever the library's flow control says. */
+  hold(): void;
+  release(): void;
+}
+
+/**
+ * Call right after the `message` listener is attached (that opens the subscriber). Undefined when
+ * the library's internals are not there.
+ */
+export function propagatePauseToStreams(subscription: Subscription): PullGate | undefined {
   const stream = (subscription as unknown as { _subscriber?: { _stream?: MessageStreamInternals } })._subscriber?._stream;
-  if (!stream || !Array.isArray(stream._streams) || typeof stream._replaceStream !== "function") return false;
+  if (!stream || !Array.isArray(stream._streams) || typeof stream._replaceStream !== "function") return undefined;
   const streams = stream._streams;
   const pause = stream.pause.bind(stream);
   const resume = stream.resume.bind(stream);
   const replace = stream._replaceStream.bind(stream);
+  /** Paused by the library's flow control (its inventory is full). */
+  let full = false;
+  let held = false;
   let paused = false;
   const apply = () => {
+    const next = full || held;
+    if (next === paused) return;
+    paused = next;
     for (const tracker of streams) if (tracker.stream) (paused ? tracker.stream.pause() : tracker.stream.resume());
+    if (paused) pause();
+    else resume();
   };
   stream.pause = () => {
-    paused = true;
+    full = true;
     apply();
-    return pause();
   };
   stream.resume = () => {
-    paused = false;
+    full = false;
     apply();
-    return resume();
   };
   stream._replaceStream = (index, grpcStream, reason) => {
     const result = replace(index, grpcStream, reason);
     if (paused) grpcStream.pause();
     return result;
   };
-  return true;
+  return {
+    hold() {
+      held = true;
+      apply();
+    },
+    release() {
+      held = false;
+      apply();
+    },
+  };
 }
