@@ -174,7 +174,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     start() {
       chatNames.start();
       pipeline.start();
-      deadLetterRecorder ??= startDeadLetterRecorder({ pubsub: deps.pubsub, subscription: s.PUBSUB_DEAD_LETTER_RECORDS_SUBSCRIPTION, es, index: s.ELASTICSEARCH_EVENTS_INDEX, log });
+      deadLetterRecorder ??= startDeadLetterRecorder({ pubsub: deps.pubsub, subscription: s.PUBSUB_DEAD_LETTER_RECORDS_SUBSCRIPTION, es, index: s.ELASTICSEARCH_EVENTS_INDEX, log, policy: esPolicy });
     },
     async stop() {
       // In-flight batches get most of the shutdown bound to finish; then they stop retrying and

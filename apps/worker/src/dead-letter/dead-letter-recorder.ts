@@ -14,7 +14,7 @@
  */
 import type { Message, PubSub, Subscription } from "@google-cloud/pubsub";
 import { DeadLetterAttribute } from "@periskope-pipeline/contracts";
-import { bulkItemResult, classifyBulkItem, type ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
+import { bulkWrite, type ElasticsearchClient, type ElasticsearchPolicy } from "@periskope-pipeline/elasticsearch";
 import type { Logger } from "@periskope-pipeline/observability";
 import type { DeadLetterReason } from "./dead-letter-publisher.ts";
 import { deadLetterRecord, type DeadLetteredMessage } from "./dead-letter-records.ts";
@@ -33,6 +33,8 @@ export interface DeadLetterRecorderOptions {
   /** The events index (ELASTICSEARCH_EVENTS_INDEX). */
   readonly index: string;
   readonly log: Logger;
+  /** The worker's Elasticsearch policy (retry, breaker). */
+  readonly policy?: Pick<ElasticsearchPolicy, "execute">;
 }
 
 export interface DeadLetterRecorder {
@@ -83,19 +85,19 @@ export function startDeadLetterRecorder(options: DeadLetterRecorderOptions): Dea
       const { message, reason } = describeDeadLetter(m);
       return deadLetterRecord(message, reason, new Date());
     });
-    let items;
+    let outcomes;
     try {
-      const response = await options.es.bulk({ operations: records.flatMap(({ id, document }) => [{ index: { _index: options.index, _id: id } }, document]) });
-      items = response.items;
+      const operations = records.map(({ id, document }) => ({ action: { index: { _index: options.index, _id: id } }, document }));
+      outcomes = await bulkWrite(options.es, operations, { policy: options.policy });
     } catch (error) {
       log.warn({ event: "DeadLetterRecordFailed", stage: "dead-letter", code: "unavailable", retryable: true, count: messages.length, err: error }, "dead-letter records not written yet; they come back later");
       for (const m of messages) m.nack();
       return;
     }
     messages.forEach((m, i) => {
-      const outcome = classifyBulkItem(bulkItemResult(items[i] ?? {}));
+      const outcome = outcomes[i]!;
       if (outcome.kind === "ok" || outcome.kind === "superseded") return m.ack();
-      if (outcome.kind === "retryable") return m.nack();
+      if (outcome.kind === "retry") return m.nack();
       log.error(
         { event: "DeadLetterRecordFailed", stage: "dead-letter", code: outcome.errorType, retryable: false, count: 1, message_id: records[i]?.id },
         "the events index refused a dead-letter record (the message stays on the dead-letter replay subscription)",
