@@ -4,7 +4,7 @@
  * secrets only come from Secret Manager, and IAM grants are exactly the minimal list below.
  */
 import { pubsubSettings, SECRET_VARIABLES } from "@periskope-pipeline/config";
-import { parseCommandRequest } from "@periskope-pipeline/contracts";
+import { parseCommandRequest } from "@periskope-pipeline/commands";
 import { SUBSCRIPTION_POLICY, topologyNamesFromEnv, topologySpec } from "@periskope-pipeline/pubsub";
 import { readdirSync } from "node:fs";
 import { z } from "zod";

@@ -7,7 +7,7 @@
  * @example
  * const registry = createMetricsRegistry("ingress");
  * const metrics = createIngressMetrics(registry);
- * metrics.watchInFlight(() => intake.inFlight);
+ * metrics.watchInFlight(() => events.inFlight);
  */
 import { Counter, Gauge, Histogram, LATENCY_BUCKETS_SECONDS, type Registry } from "@periskope-pipeline/observability";
 import type { PublishError } from "./publishing/event-publisher.ts";
@@ -15,16 +15,19 @@ import { WEBHOOK_ROUTE } from "./routes.ts";
 import { EVENT_TYPE_LABELS } from "./webhook/event-type-label.ts";
 import { OUTCOME_CODES, type Outcome } from "./webhook/outcomes.ts";
 
-const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000];
-
 export interface IngressMetrics {
   /** A webhook answered: counts the request and, unless accepted, the rejection reason. */
   webhookAnswered(outcome: Outcome): void;
   /** Any other route answered. */
   requestAnswered(route: string, status: number): void;
   eventAdmitted(eventTypeLabel: number): void;
-  publishSettled(messages: number, seconds: number, error: PublishError | null): void;
+  /** One webhook's publish settled. */
+  publishSettled(seconds: number, error: PublishError | null): void;
   commandPublished(type: string): void;
+  /** A call to an ops route with a missing or wrong token. */
+  adminAuthFailed(reason: "missing" | "invalid"): void;
+  /** 1 while webhook signatures are checked, 0 while verification is off. */
+  signatureVerification(on: boolean): void;
   /** Where the in-flight gauge reads its value at scrape time. */
   watchInFlight(read: () => number): void;
 }
@@ -50,14 +53,8 @@ export function createIngressMetrics(registry: Registry): IngressMetrics {
   });
   const publishDuration = new Histogram({
     name: "ingress_publish_duration_seconds",
-    help: "Pub/Sub Publish request latency, retries included",
+    help: "From publish to Pub/Sub's acknowledgement per webhook, batching and retries included",
     buckets: LATENCY_BUCKETS_SECONDS,
-    registers: [registry],
-  });
-  const batchSize = new Histogram({
-    name: "ingress_publish_batch_messages",
-    help: "Messages per Pub/Sub Publish request",
-    buckets: BATCH_SIZE_BUCKETS,
     registers: [registry],
   });
   const publishFailures = new Counter({
@@ -70,6 +67,17 @@ export function createIngressMetrics(registry: Registry): IngressMetrics {
     name: "ingress_commands_published_total",
     help: "Ops commands published, by type",
     labelNames: ["type"] as const,
+    registers: [registry],
+  });
+  const adminAuthFailures = new Counter({
+    name: "ingress_admin_auth_failures_total",
+    help: "Ops route calls refused for a missing or wrong admin token",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
+  const verification = new Gauge({
+    name: "ingress_signature_verification_enabled",
+    help: "1 while webhook signatures are verified; 0 means unsigned webhooks are accepted (emulator only)",
     registers: [registry],
   });
   let readInFlight: () => number = () => 0;
@@ -103,13 +111,18 @@ export function createIngressMetrics(registry: Registry): IngressMetrics {
     eventAdmitted(label) {
       eventsBy[label]?.inc();
     },
-    publishSettled(messages, seconds, error) {
+    publishSettled(seconds, error) {
       publishDuration.observe(seconds);
-      batchSize.observe(messages);
-      if (error) publishFailures.labels(error.code).inc(messages);
+      if (error) publishFailures.labels(error.code).inc();
     },
     commandPublished(type) {
       commands.labels(type).inc();
+    },
+    adminAuthFailed(reason) {
+      adminAuthFailures.labels(reason).inc();
+    },
+    signatureVerification(on) {
+      verification.set(on ? 1 : 0);
     },
     watchInFlight(read) {
       readInFlight = read;

@@ -5,22 +5,3 @@ export type { DeadLetterAttributes, EventAttributes } from "./pubsub-message.ts"
 export { CHAT_CREATED, CHAT_NOTIFICATION_CREATED, MESSAGE_EVENT_TYPES, isMessageEvent } from "./event-types.ts";
 export type { MessageEventType } from "./event-types.ts";
 export { parsePeriskopeTime } from "./periskope-time.ts";
-export {
-  COMMAND_STATUSES,
-  COMMAND_TYPES,
-  commandMessageSchema,
-  commandRequestSchema,
-  describeIssues,
-  newCommand,
-  parseCommandMessage,
-  parseCommandRequest,
-} from "./commands.ts";
-export type {
-  CommandArgs,
-  CommandMessage,
-  CommandRequest,
-  CommandRun,
-  CommandStatus,
-  CommandType,
-  RefreshCacheStats,
-} from "./commands.ts";

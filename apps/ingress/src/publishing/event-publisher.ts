@@ -4,8 +4,8 @@
  * (`event-publisher.conformance.ts`): Pub/Sub (`pubsub-publisher.ts`, run against the emulator) and
  * in-memory (`memory-publisher.ts`, for fast tests of everything above it).
  *
- * Failures are `PublishError`s classified once, here: `retryable` decides whether the publisher
- * retries within the deadline, and how loudly the ingress logs (a non-retryable failure means the
+ * Failures are `PublishError`s classified once, here: `retryable` decides how loudly the ingress
+ * logs (a non-retryable failure means the
  * topic or the permissions are wrong: an operator must act).
  *
  * @example
@@ -19,6 +19,8 @@ export interface OutboundMessage {
 }
 
 export interface EventPublisher {
+  /** Messages published and not yet acknowledged or failed: the webhook route's backpressure bound applies to this. */
+  readonly inFlight: number;
   /** Resolves with the message id once the topic acknowledged the message; rejects with a `PublishError`. */
   publish(message: OutboundMessage): Promise<string>;
   /** Resolves when every message published so far is acknowledged or has failed. */

@@ -1,5 +1,5 @@
 /**
- * An in-memory topic for tests of everything above the publisher (routes, intake, shutdown). It
+ * An in-memory topic for tests of everything above the publisher (routes, shutdown). It
  * honours the same contract as the Pub/Sub publisher (see the conformance suite) and adds knobs
  * to act out the failures a real topic has: outages, a missing topic, slow acknowledgements.
  *

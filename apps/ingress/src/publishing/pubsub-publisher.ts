@@ -1,98 +1,92 @@
 /**
- * Publishes to a Pub/Sub topic through the generated `v1.PublisherClient` (one long-lived gRPC
- * channel), with our own batching (`publish-batcher.ts`) instead of the library's timer batching.
+ * Publishes to a Pub/Sub topic with the client library's own batching: `topic.publishMessage` per
+ * message, batches closed by count, bytes or `maxMilliseconds`, one Publish request per batch.
  *
  * Protocol facts this relies on:
- * - `isBundling: false`: the generated client otherwise bundles Publish calls itself with a 10 ms
- *   window (publisher_client_config.json), which put a 10 ms floor under every webhook.
- * - A call `timeout` becomes gax's total retry budget: retryable codes (UNAVAILABLE, ABORTED, …) are
- *   retried with backoff inside the message's remaining deadline, never beyond it.
- * - gRPC reconnect backoff is capped at 2 s (grpc-js defaults to 120 s), so a Pub/Sub outage ends for
- *   us within seconds of Pub/Sub coming back, without a restart.
+ * - The library passes `gaxOpts.timeout` to gax, which makes it the Publish call's total retry
+ *   budget: retryable codes (UNAVAILABLE, ABORTED, …) are retried with backoff inside it, never
+ *   beyond. A message waits at most `maxMilliseconds` for its batch, so the call gets the rest of
+ *   the message's timeout and the whole publish settles within `timeoutMs`.
+ * - A failed request fails every message of its batch with the same error object, which lets the
+ *   failure log count a request once (publish-failure-log.ts).
  *
  * @example
- * const publisher = await createPubSubPublisher(pubsub, { topic: "periskope-events", ...batchSettings });
+ * const publisher = new PubSubPublisher(pubsub, { topic: "periskope-events", batching, timeoutMs: 10_000 });
  * await publisher.publish({ data: raw, attributes });
  */
-import { v1, type PubSub } from "@google-cloud/pubsub";
+import type { PubSub, Topic } from "@google-cloud/pubsub";
 import { PublishError, type EventPublisher, type OutboundMessage, type PublishErrorCode } from "./event-publisher.ts";
-import { PublishBatcher, type BatchObserver, type BatchSettings, type Settled } from "./publish-batcher.ts";
 
-export interface PubSubPublisherOptions extends BatchSettings {
-  /** Topic name (short form, in the client's project). */
-  readonly topic: string;
-  /** Deadline of a readiness probe (GetTopic). */
-  readonly probeTimeoutMs?: number;
-  readonly observe?: BatchObserver;
+export interface BatchSettings {
+  readonly maxMessages: number;
+  readonly maxBytes: number;
+  readonly maxMilliseconds: number;
 }
 
-const CHANNEL_OPTIONS = {
-  "grpc.initial_reconnect_backoff_ms": 250,
-  "grpc.max_reconnect_backoff_ms": 2_000,
-};
-
-export async function createPubSubPublisher(pubsub: PubSub, options: PubSubPublisherOptions): Promise<PubSubPublisher> {
-  const clientConfig = await pubsub.getClientConfig();
-  // The library's own config type says `port: string | number`; the generated client takes a number.
-  const client = new v1.PublisherClient({ ...clientConfig, ...CHANNEL_OPTIONS } as ConstructorParameters<typeof v1.PublisherClient>[0]);
-  const projectId = clientConfig.projectId ?? (await client.getProjectId());
-  return new PubSubPublisher(client, `projects/${projectId}/topics/${options.topic}`, options);
+export interface PubSubPublisherOptions {
+  /** Topic name (short form, in the client's project). */
+  readonly topic: string;
+  readonly batching: BatchSettings;
+  /** From `publish` to acknowledgement, retries included. */
+  readonly timeoutMs: number;
+  /** Deadline of a readiness probe (GetTopic). */
+  readonly probeTimeoutMs?: number;
+  /** Told about every message once it settled. */
+  readonly observe?: (seconds: number, error: PublishError | null, cause: unknown) => void;
 }
 
 export class PubSubPublisher implements EventPublisher {
-  readonly topicPath: string;
-  readonly #client: v1.PublisherClient;
-  readonly #batcher: PublishBatcher;
+  readonly #topic: Topic;
   readonly #probeTimeoutMs: number;
-  #closing: Promise<void> | undefined;
+  readonly #observe: PubSubPublisherOptions["observe"];
+  #inFlight = 0;
+  #closed = false;
 
-  constructor(client: v1.PublisherClient, topicPath: string, options: PubSubPublisherOptions) {
-    this.#client = client;
-    this.topicPath = topicPath;
+  constructor(pubsub: PubSub, options: PubSubPublisherOptions) {
+    const { batching, timeoutMs } = options;
+    this.#topic = pubsub.topic(options.topic, {
+      batching,
+      gaxOpts: { timeout: Math.max(1, timeoutMs - batching.maxMilliseconds) },
+    });
     this.#probeTimeoutMs = options.probeTimeoutMs ?? 2_000;
-    this.#batcher = new PublishBatcher((messages, timeoutMs) => this.#send(messages, timeoutMs), options, options.observe);
+    this.#observe = options.observe;
   }
 
-  /** Messages queued or awaiting acknowledgement. */
-  get pending(): number {
-    return this.#batcher.pending;
+  get inFlight(): number {
+    return this.#inFlight;
   }
 
   publish(message: OutboundMessage): Promise<string> {
-    return this.#batcher.add(message);
-  }
-
-  /** `publish` without a promise per message, for the publishing thread's hot path. */
-  enqueue(message: OutboundMessage, token: number, done: Settled): void {
-    this.#batcher.enqueue(message, token, done);
+    if (this.#closed) return Promise.reject(new PublishError("closed", "publisher is closed"));
+    this.#inFlight++;
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      // The callback form: no promise of the library's on top of ours.
+      this.#topic.publishMessage(message as { data: Buffer; attributes: Record<string, string> }, (error, messageId) => {
+        this.#inFlight--;
+        const failure = error ? classifyGrpcError(error) : null;
+        this.#observe?.((performance.now() - started) / 1000, failure, error);
+        if (failure) reject(failure);
+        else resolve(messageId as string);
+      });
+    });
   }
 
   flush(): Promise<void> {
-    return this.#batcher.flush();
+    return this.#topic.flush();
   }
 
   async probe(): Promise<void> {
     try {
-      await this.#client.getTopic({ topic: this.topicPath }, { timeout: this.#probeTimeoutMs });
+      await this.#topic.getMetadata({ timeout: this.#probeTimeoutMs, retry: null });
     } catch (error) {
       throw classifyGrpcError(error);
     }
   }
 
-  close(): Promise<void> {
-    this.#closing ??= this.#batcher.close().then(() => this.#client.close());
-    return this.#closing;
-  }
-
-  async #send(messages: OutboundMessage[], timeoutMs: number): Promise<string[]> {
-    try {
-      const [response] = await this.#client.publish({ topic: this.topicPath, messages }, { timeout: timeoutMs, isBundling: false });
-      const ids = response.messageIds ?? [];
-      if (ids.length !== messages.length) throw new PublishError("unavailable", `publish answered ${ids.length} ids for ${messages.length} messages`);
-      return ids;
-    } catch (error) {
-      throw classifyGrpcError(error);
-    }
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.flush();
   }
 }
 
@@ -101,7 +95,7 @@ const GRPC_CODES: Readonly<Record<number, PublishErrorCode>> = {
   1: "unavailable", // CANCELLED
   2: "unavailable", // UNKNOWN
   3: "invalid_message", // INVALID_ARGUMENT (e.g. too large)
-  4: "timeout", // DEADLINE_EXCEEDED
+  4: "timeout", // DEADLINE_EXCEEDED (also gax's "total timeout exceeded")
   5: "topic_not_found", // NOT_FOUND
   7: "permission_denied", // PERMISSION_DENIED
   8: "overloaded", // RESOURCE_EXHAUSTED

@@ -1,9 +1,8 @@
 /**
  * Every way a webhook delivery can end, with its HTTP status and response body.
  *
- * One table, so the route, the intake thread, metrics and tests share the same low-cardinality
- * codes. Bodies are serialised once here: the hot path never calls `JSON.stringify`. Outcomes cross
- * the thread boundary as their index in `OUTCOME_CODES` (a small integer), never as objects.
+ * One table, so the route, metrics and tests share the same low-cardinality codes. Bodies are
+ * serialised once here: the hot path never calls `JSON.stringify`.
  *
  * Status policy (design §2, issue 4): 2xx only once Pub/Sub acknowledged the message; 4xx name what
  * is wrong with the request (Periskope should not retry those); 503 + `Retry-After` whenever the
@@ -71,7 +70,6 @@ const STATUS: Record<Exclude<OutcomeCode, "accepted">, Outcome["status"]> = {
   shutting_down: 503,
 };
 
-/** Index order is the wire format between threads (both sides load this same module). */
 export const OUTCOME_CODES: readonly OutcomeCode[] = ["accepted", ...(Object.keys(MESSAGES) as Exclude<OutcomeCode, "accepted">[])];
 
 const ACCEPTED: Outcome = { code: "accepted", status: 200, body: '{"status":"accepted"}' };
@@ -83,15 +81,3 @@ export const OUTCOMES: Readonly<Record<OutcomeCode, Outcome>> = Object.fromEntri
       : [code, { code, status: STATUS[code], body: JSON.stringify({ error: { code, message: MESSAGES[code] } }) }],
   ),
 ) as Record<OutcomeCode, Outcome>;
-
-const INDEX = new Map(OUTCOME_CODES.map((code, index) => [code, index]));
-
-export function outcomeIndex(code: OutcomeCode): number {
-  return INDEX.get(code) as number;
-}
-
-export function outcomeAt(index: number): Outcome {
-  const code = OUTCOME_CODES[index];
-  if (code === undefined) throw new RangeError(`unknown outcome index ${index}`);
-  return OUTCOMES[code];
-}

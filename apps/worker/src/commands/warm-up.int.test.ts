@@ -3,7 +3,7 @@
  * refresh runs, while each worker's pipeline keeps indexing messages.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newCommand } from "@periskope-pipeline/contracts";
+import { newCommand } from "@periskope-pipeline/commands";
 import { messageCreatedBatch } from "@periskope-pipeline/testkit";
 import type { Worker } from "../worker.ts";
 import { leaseId, type LeaseDoc } from "./lease.ts";

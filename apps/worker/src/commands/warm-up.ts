@@ -9,7 +9,7 @@
  * id), so a `warm-up` published by hand within the interval is recorded as skipped. A warm-up
  * that fails gives the lease back.
  */
-import { newCommand, type CommandMessage } from "@periskope-pipeline/contracts";
+import { newCommand, type CommandMessage } from "@periskope-pipeline/commands";
 import type { Logger } from "@periskope-pipeline/observability";
 import { describeFailure } from "./command-error.ts";
 import { acquireLease, releaseLease } from "./lease.ts";

@@ -7,18 +7,15 @@
  */
 import { hostname } from "node:os";
 import { ConfigError, loadConfig, loadDotEnv } from "@periskope-pipeline/config";
-import { newCommand, type CommandMessage } from "@periskope-pipeline/contracts";
+import { ElasticsearchRunReader, newCommand, TERMINAL_STATUSES, waitForRun, type CommandMessage, type CommandRun } from "@periskope-pipeline/commands";
 import { createElasticsearchClient, elasticsearchOptionsFromEnv } from "@periskope-pipeline/elasticsearch";
 import { createPubSub } from "@periskope-pipeline/pubsub";
-import { publishCommand, type StoredRun } from "../commands/index.ts";
-import { TERMINAL_STATUSES } from "../commands/run-record.ts";
+import { publishCommand } from "../commands/index.ts";
 import { UsageError, parseCliArgs, type CliAction } from "./cli-args.ts";
 import { opsConfigSchema, type OpsConfig } from "./ops-config.ts";
 import { ProgressView } from "./progress-view.ts";
 import { runList, runSummary } from "./render.ts";
-import { RunReader } from "./run-reader.ts";
 import { USAGE } from "./usage.ts";
-import { waitForRun } from "./wait-for-run.ts";
 
 const EXIT = { ok: 0, failed: 1, usage: 2, timeout: 3, notFound: 4, unreachable: 5, interrupted: 130 } as const;
 
@@ -46,7 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT.usage;
   }
   const es = createElasticsearchClient({ ...elasticsearchOptionsFromEnv(config), maxRetries: 1 });
-  const reader = new RunReader(es, config.ELASTICSEARCH_COMMANDS_INDEX);
+  const reader = new ElasticsearchRunReader(es, config.ELASTICSEARCH_COMMANDS_INDEX);
   try {
     switch (action.kind) {
       case "list": {
@@ -90,10 +87,11 @@ async function publish(config: OpsConfig, command: CommandMessage): Promise<void
   }
 }
 
-async function follow(reader: RunReader, commandId: string, timeoutSeconds: number, json: boolean): Promise<number> {
+async function follow(reader: ElasticsearchRunReader, commandId: string, timeoutSeconds: number, json: boolean): Promise<number> {
   const view = json ? undefined : new ProgressView();
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort();
+  let readErrorShown = false;
   process.once("SIGINT", onSigint);
   try {
     const result = await waitForRun(reader, commandId, {
@@ -101,6 +99,10 @@ async function follow(reader: RunReader, commandId: string, timeoutSeconds: numb
       signal: interrupt.signal,
       onUpdate: (run) => view?.update(run),
       onUnclaimed: () => process.stderr.write(`no worker has picked up ${commandId} yet; is a worker running? (still waiting)\n`),
+      onReadError: (error) => {
+        if (!readErrorShown) process.stderr.write(`cannot read the run record right now (${describeInfraError(error)}); still waiting\n`);
+        readErrorShown = true;
+      },
     });
     view?.stop();
     if (result.ended) return report(result.run, json);
@@ -114,7 +116,7 @@ async function follow(reader: RunReader, commandId: string, timeoutSeconds: numb
   }
 }
 
-function report(run: StoredRun, json: boolean): number {
+function report(run: CommandRun, json: boolean): number {
   process.stdout.write(`${json ? JSON.stringify(run, null, 2) : runSummary(run)}\n`);
   if (run.status === "failed") {
     process.stderr.write(`${run.type} failed: ${run.error?.code ?? "unknown"}: ${run.error?.message ?? "no reason recorded"}\n`);

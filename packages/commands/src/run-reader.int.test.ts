@@ -1,17 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { createElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import { expect, it } from "vitest";
-import { describeCommandRunReaderConformance } from "./command-runs.conformance.ts";
-import { ElasticsearchCommandRuns } from "./command-runs.ts";
+import { describeRunReaderConformance } from "./run-reader.conformance.ts";
+import { ElasticsearchRunReader } from "./run-reader.ts";
 
 const url = process.env.ELASTICSEARCH_URL;
 if (!url) throw new Error("ELASTICSEARCH_URL is not set: run with the int project's global setup");
 
-describeCommandRunReaderConformance("Elasticsearch", async () => {
+describeRunReaderConformance("Elasticsearch", async () => {
   const client = createElasticsearchClient({ url });
-  const index = `ingress-runs-${randomUUID().slice(0, 8)}`;
+  const index = `commands-runs-${randomUUID().slice(0, 8)}`;
   return {
-    reader: new ElasticsearchCommandRuns(client, index),
+    reader: new ElasticsearchRunReader(client, index),
     write: async (run) => {
       await client.index({ index, id: run.command_id, document: run, refresh: true });
     },
@@ -25,7 +25,7 @@ describeCommandRunReaderConformance("Elasticsearch", async () => {
 it("answers null (not an error) while the commands index does not exist yet", async () => {
   const client = createElasticsearchClient({ url });
   try {
-    expect(await new ElasticsearchCommandRuns(client, `ingress-missing-${randomUUID().slice(0, 8)}`).get("x")).toBeNull();
+    expect(await new ElasticsearchRunReader(client, `commands-missing-${randomUUID().slice(0, 8)}`).get("x")).toBeNull();
   } finally {
     await client.close();
   }
@@ -34,7 +34,7 @@ it("answers null (not an error) while the commands index does not exist yet", as
 it("rejects when Elasticsearch cannot be reached", async () => {
   const client = createElasticsearchClient({ url: "http://127.0.0.1:1", requestTimeoutMs: 1_000, maxRetries: 0 });
   try {
-    await expect(new ElasticsearchCommandRuns(client, "whatever").get("x")).rejects.toThrow();
+    await expect(new ElasticsearchRunReader(client, "whatever").get("x")).rejects.toThrow();
   } finally {
     await client.close();
   }
