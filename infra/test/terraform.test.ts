@@ -210,6 +210,32 @@ describe("infra/terraform", () => {
     });
   });
 
+  describe("Elasticsearch API keys (least privilege)", () => {
+    type KeyDefinition = { name: string; role_descriptors: Record<string, { cluster: string[]; indices: { names: string[]; privileges: string[] }[] }> };
+    const keys = () => evaluate(tf, tf.locals.elasticsearch_api_keys) as Record<"ingress" | "worker", KeyDefinition>;
+    const mountedKey = (app: AppName) => deployment(app).env.find((e) => e.name === "ELASTICSEARCH_API_KEY")?.secret;
+
+    it("gives the ingress its own key, in its own secret, limited to reading pipeline_commands", () => {
+      const descriptors = Object.values(keys().ingress.role_descriptors);
+      expect(descriptors).toEqual([{ cluster: [], indices: [{ names: ["pipeline_commands"], privileges: ["read"] }] }]);
+      expect(mountedKey("ingress")).toBe("elasticsearch-ingress-api-key");
+      expect(mountedKey("ingress")).not.toBe(mountedKey("worker"));
+      const workerReaders = grants(tf).filter((g) => g.role === "roles/secretmanager.secretAccessor" && g.target === secret(mountedKey("worker") ?? ""));
+      expect(workerReaders.map((g) => g.member)).toEqual([sa("periskope-worker")]);
+    });
+
+    it("bounds the worker's key to the pipeline's indices and template management", () => {
+      const [descriptor, ...more] = Object.values(keys().worker.role_descriptors);
+      expect(more).toEqual([]);
+      expect(descriptor?.cluster).toEqual(["manage_index_templates"]);
+      expect(descriptor?.indices.flatMap((i) => i.names).sort()).toEqual(["pipeline_commands", "whatsapp_*"]);
+    });
+
+    it("tells the operator how to create each key", () => {
+      expect(tf.outputs.elasticsearch_api_key_requests?.value).toBeDefined();
+    });
+  });
+
   describe("IAM", () => {
     it("grants exactly the minimal roles, each on the single resource that needs it", () => {
       const ingress = sa("periskope-ingress");
