@@ -12,7 +12,7 @@ export {
   type PeriskopeClient,
   type PeriskopeClientOptions,
 } from "./client.ts";
-export { chatSchema, chatListSchema, chatMemberSchema, type Chat, type ChatMember, type ChatType } from "./chat.ts";
+export type { Chat } from "./chat.ts";
 export { CLIENT_ERROR_CODES, isRetryableStatus, PeriskopeApiError, type PeriskopeApiErrorInit } from "./errors.ts";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.ts";
 export { serverAdvisedDelayMs } from "./retry-after.ts";

@@ -25,8 +25,3 @@ export function createPubSub({ projectId, emulatorHost, channelOptions = {} }: P
 export function isAlreadyExists(error: unknown): boolean {
   return (error as { code?: number } | null)?.code === 6;
 }
-
-/** gRPC NOT_FOUND. */
-export function isNotFound(error: unknown): boolean {
-  return (error as { code?: number } | null)?.code === 5;
-}
