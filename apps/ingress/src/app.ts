@@ -29,18 +29,8 @@ import type { Lifecycle } from "./server/lifecycle.ts";
 import { webhookHandler } from "./webhook/webhook-route.ts";
 import type { SignatureVerifier } from "./webhook/signature.ts";
 
-export type AppSettings = Pick<
-  IngressConfig,
-  | "MAX_BODY_BYTES"
-  | "PUBLISH_MAX_IN_FLIGHT"
-  | "RETRY_AFTER_SECONDS"
-  | "READINESS_CACHE_MS"
-  | "ADMIN_TOKEN"
-  | "METRICS_PORT"
-  | "REFRESH_CACHE_WAIT_SECONDS"
-  | "COMMAND_WAIT_MAX_SECONDS"
-  | "COMMAND_POLL_INTERVAL_MS"
->;
+type SettingName = "MAX_BODY_BYTES" | "PUBLISH_MAX_IN_FLIGHT" | "RETRY_AFTER_SECONDS" | "READINESS_CACHE_MS" | "ADMIN_TOKEN" | "METRICS_PORT";
+export type AppSettings = Pick<IngressConfig, SettingName | "REFRESH_CACHE_WAIT_SECONDS" | "COMMAND_WAIT_MAX_SECONDS" | "COMMAND_POLL_INTERVAL_MS">;
 
 export interface AppDependencies {
   /** Publisher of the events topic. */
@@ -74,19 +64,8 @@ export function createApp(deps: AppDependencies): Hono<IngressEnv> {
       metrics.requestAnswered(route, c.res.status);
     };
 
-  app.post(
-    WEBHOOK_ROUTE,
-    webhookHandler({
-      publisher: events,
-      verify: deps.verify,
-      lifecycle,
-      metrics,
-      log,
-      maxBodyBytes: settings.MAX_BODY_BYTES,
-      maxInFlight: settings.PUBLISH_MAX_IN_FLIGHT,
-      retryAfterSeconds: settings.RETRY_AFTER_SECONDS,
-    }),
-  );
+  const { MAX_BODY_BYTES: maxBodyBytes, PUBLISH_MAX_IN_FLIGHT: maxInFlight, RETRY_AFTER_SECONDS: retryAfterSeconds } = settings;
+  app.post(WEBHOOK_ROUTE, webhookHandler({ publisher: events, verify: deps.verify, lifecycle, metrics, log, maxBodyBytes, maxInFlight, retryAfterSeconds }));
 
   app.get(rootPath, observed(rootPath), rootHandler());
   app.get(healthzPath, observed(healthzPath), livenessHandler());
@@ -94,15 +73,8 @@ export function createApp(deps: AppDependencies): Hono<IngressEnv> {
   if (settings.METRICS_PORT === undefined) app.get(metricsPath, observed(metricsPath), metricsHandler(deps.registry));
 
   const ops: OpsContext = {
-    commands: deps.commands,
-    runs: deps.runs,
-    lifecycle,
-    metrics,
-    log,
-    retryAfterSeconds: settings.RETRY_AFTER_SECONDS,
-    refreshWaitSeconds: settings.REFRESH_CACHE_WAIT_SECONDS,
-    waitMaxSeconds: settings.COMMAND_WAIT_MAX_SECONDS,
-    pollIntervalMs: settings.COMMAND_POLL_INTERVAL_MS,
+    ...{ commands: deps.commands, runs: deps.runs, lifecycle, metrics, log, retryAfterSeconds },
+    ...{ refreshWaitSeconds: settings.REFRESH_CACHE_WAIT_SECONDS, waitMaxSeconds: settings.COMMAND_WAIT_MAX_SECONDS, pollIntervalMs: settings.COMMAND_POLL_INTERVAL_MS },
   };
   const admin = requireAdminToken(settings.ADMIN_TOKEN, { metrics, log });
   app.get("/refresh-cache", observed("/refresh-cache"), admin, refreshCacheHandler(ops));

@@ -28,11 +28,9 @@ function readConfig(): IngressConfig {
   try {
     return loadIngressConfig(process.env);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`ingress: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`ingress: ${error.message}\n`);
+    process.exit(2);
   }
 }
 
@@ -91,11 +89,7 @@ async function main(): Promise<void> {
 
   events.probe().then(
     () => log.info({ event: "TopicReachable", stage: "boot", topic: config.PUBSUB_EVENTS_TOPIC }, "events topic reachable"),
-    (error: unknown) =>
-      log.warn(
-        { event: "TopicUnreachable", stage: "boot", topic: config.PUBSUB_EVENTS_TOPIC, code: (error as { code?: string }).code ?? "unknown", retryable: true },
-        "events topic not reachable yet; /readyz answers 503 until it is",
-      ),
+    (error: { code?: string }) => log.warn({ event: "TopicUnreachable", stage: "boot", topic: config.PUBSUB_EVENTS_TOPIC, code: error.code ?? "unknown", retryable: true }, "events topic not reachable yet; /readyz answers 503 until it is"),
   );
 
   let stopping = false;

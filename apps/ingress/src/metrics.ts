@@ -13,7 +13,7 @@ import { Counter, Gauge, Histogram, LATENCY_BUCKETS_SECONDS, type Registry } fro
 import type { PublishError } from "./publishing/event-publisher.ts";
 import { WEBHOOK_ROUTE } from "./routes.ts";
 import { EVENT_TYPE_LABELS } from "./webhook/event-type-label.ts";
-import { OUTCOME_CODES, type Outcome } from "./webhook/outcomes.ts";
+import { OUTCOME_CODES, OUTCOMES, type Outcome } from "./webhook/outcomes.ts";
 
 export interface IngressMetrics {
   /** A webhook answered: counts the request and, unless accepted, the rejection reason. */
@@ -90,19 +90,13 @@ export function createIngressMetrics(registry: Registry): IngressMetrics {
     },
   });
 
-  const webhookRequests = new Map(OUTCOME_CODES.map((code) => [code, new Map<number, Counter.Internal>()]));
+  const webhookRequests = new Map(OUTCOME_CODES.map((code) => [code, requests.labels(WEBHOOK_ROUTE, String(OUTCOMES[code].status))]));
   const rejectedBy = new Map(OUTCOME_CODES.map((code) => [code, rejected.labels(code)]));
   const eventsBy = EVENT_TYPE_LABELS.map((label) => events.labels(label));
 
   return {
     webhookAnswered(outcome) {
-      const byStatus = webhookRequests.get(outcome.code) as Map<number, Counter.Internal>;
-      let child = byStatus.get(outcome.status);
-      if (child === undefined) {
-        child = requests.labels(WEBHOOK_ROUTE, String(outcome.status));
-        byStatus.set(outcome.status, child);
-      }
-      child.inc();
+      webhookRequests.get(outcome.code)?.inc();
       if (outcome.code !== "accepted") rejectedBy.get(outcome.code)?.inc();
     },
     requestAnswered(route, status) {

@@ -2,11 +2,9 @@
  * Where admitted webhooks (and ops commands) go: a topic that acknowledges each message once it is
  * durably stored. Two implementations share one conformance suite
  * (`event-publisher.conformance.ts`): Pub/Sub (`pubsub-publisher.ts`, run against the emulator) and
- * in-memory (`memory-publisher.ts`, for fast tests of everything above it).
- *
- * Failures are `PublishError`s classified once, here: `retryable` decides how loudly the ingress
- * logs (a non-retryable failure means the
- * topic or the permissions are wrong: an operator must act).
+ * in-memory (`test/support/memory-publisher.ts`, for fast tests of everything above it).
+ * Failures are `PublishError`s classified once: not `retryable` means the topic or the permissions
+ * are wrong, and an operator must act.
  *
  * @example
  * const id = await publisher.publish({ data: rawBody, attributes: { event_type: "message.created" } });

@@ -90,18 +90,13 @@ export class PubSubPublisher implements EventPublisher {
   }
 }
 
-/** gRPC status codes (grpc/status.proto) → our classification. */
+/** gRPC status codes (grpc/status.proto) that are not "unavailable" (UNAVAILABLE, ABORTED, INTERNAL, …). */
 const GRPC_CODES: Readonly<Record<number, PublishErrorCode>> = {
-  1: "unavailable", // CANCELLED
-  2: "unavailable", // UNKNOWN
   3: "invalid_message", // INVALID_ARGUMENT (e.g. too large)
   4: "timeout", // DEADLINE_EXCEEDED (also gax's "total timeout exceeded")
-  5: "topic_not_found", // NOT_FOUND
-  7: "permission_denied", // PERMISSION_DENIED
+  5: "topic_not_found",
+  7: "permission_denied",
   8: "overloaded", // RESOURCE_EXHAUSTED
-  10: "unavailable", // ABORTED
-  13: "unavailable", // INTERNAL
-  14: "unavailable", // UNAVAILABLE
   16: "permission_denied", // UNAUTHENTICATED
 };
 

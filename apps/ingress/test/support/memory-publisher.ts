@@ -8,7 +8,7 @@
  * topic.failWith("unavailable"); // every publish now rejects like an unreachable Pub/Sub
  * topic.hold();                  // acknowledgements wait until release()
  */
-import { PublishError, type EventPublisher, type OutboundMessage, type PublishErrorCode } from "./event-publisher.ts";
+import { PublishError, type EventPublisher, type OutboundMessage, type PublishErrorCode } from "../../src/publishing/event-publisher.ts";
 
 export interface PublishedMessage {
   readonly id: string;

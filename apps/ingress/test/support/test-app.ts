@@ -10,7 +10,7 @@ import { signedHeaders } from "@periskope-pipeline/testkit";
 import { createApp } from "../../src/app.ts";
 import { loadIngressConfig } from "../../src/config.ts";
 import { createIngressMetrics } from "../../src/metrics.ts";
-import { MemoryPublisher } from "../../src/publishing/memory-publisher.ts";
+import { MemoryPublisher } from "./memory-publisher.ts";
 import { WEBHOOK_ROUTE } from "../../src/routes.ts";
 import { Lifecycle } from "../../src/server/lifecycle.ts";
 import { createSignatureVerifier } from "../../src/webhook/signature.ts";
