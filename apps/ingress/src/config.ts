@@ -42,10 +42,7 @@ const {
 
 export const configSchema = z.object({
   PORT: envInt(8080, { min: 0, max: 65_535 }),
-  /**
-   * Serve `/metrics` on this port instead of PORT, so the public port does not expose it (the
-   * deployed configuration sets it; the platform's collector scrapes it). Unset: on PORT.
-   */
+  /** `/metrics` on this port, off the public PORT (the deployed configuration sets it); unset: on PORT. */
   METRICS_PORT: envInt(0, { min: 0, max: 65_535 }).transform((port) => (port === 0 ? undefined : port)),
   /** Listen address; all interfaces in containers (Cloud Run), 127.0.0.1 for local runs and tests. */
   HOST: envString("0.0.0.0"),

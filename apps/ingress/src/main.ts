@@ -12,8 +12,7 @@ import { createPubSub } from "@periskope-pipeline/pubsub";
 import { createApp, createMetricsApp } from "./app.ts";
 import { loadIngressConfig, type IngressConfig } from "./config.ts";
 import { createIngressMetrics } from "./metrics.ts";
-import { publishFailureLog } from "./publishing/publish-failure-log.ts";
-import { PubSubPublisher, type BatchSettings } from "./publishing/pubsub-publisher.ts";
+import { PubSubPublisher, type PubSubPublisherOptions } from "./publishing/pubsub-publisher.ts";
 import { startHttpServer } from "./server/http-server.ts";
 import { Lifecycle } from "./server/lifecycle.ts";
 import { INGRESS_NODE_FLAGS } from "./server/node-flags.ts";
@@ -53,25 +52,11 @@ async function main(): Promise<void> {
 
   const lifecycle = new Lifecycle();
   const pubsub = createPubSub({ projectId: config.PUBSUB_PROJECT_ID, emulatorHost: config.PUBSUB_EMULATOR_HOST, channelOptions: CHANNEL_OPTIONS });
-  const batching: BatchSettings = { maxMessages: config.PUBLISH_BATCH_MAX_MESSAGES, maxBytes: config.PUBLISH_BATCH_MAX_BYTES, maxMilliseconds: config.PUBLISH_BATCH_MAX_DELAY_MS };
-  const eventsFailed = publishFailureLog(log, config.PUBSUB_EVENTS_TOPIC);
-  const events = new PubSubPublisher(pubsub, {
-    topic: config.PUBSUB_EVENTS_TOPIC,
-    batching,
-    timeoutMs: config.PUBLISH_TIMEOUT_MS,
-    observe: (seconds, error, cause) => {
-      metrics.publishSettled(seconds, error);
-      if (error) eventsFailed(error, cause);
-    },
-  });
+  const publisher = (topic: string, maxMilliseconds: number, observe?: PubSubPublisherOptions["observe"]) =>
+    new PubSubPublisher(pubsub, { topic, batching: { maxMessages: config.PUBLISH_BATCH_MAX_MESSAGES, maxBytes: config.PUBLISH_BATCH_MAX_BYTES, maxMilliseconds }, timeoutMs: config.PUBLISH_TIMEOUT_MS, log, observe });
+  const events = publisher(config.PUBSUB_EVENTS_TOPIC, config.PUBLISH_BATCH_MAX_DELAY_MS, (seconds, error) => metrics.publishSettled(seconds, error));
   // Commands are rare and awaited one by one: no batching window.
-  const commandsFailed = publishFailureLog(log, config.PUBSUB_COMMANDS_TOPIC);
-  const commands = new PubSubPublisher(pubsub, {
-    topic: config.PUBSUB_COMMANDS_TOPIC,
-    batching: { ...batching, maxMilliseconds: 0 },
-    timeoutMs: config.PUBLISH_TIMEOUT_MS,
-    observe: (_seconds, error, cause) => error && commandsFailed(error, cause),
-  });
+  const commands = publisher(config.PUBSUB_COMMANDS_TOPIC, 0);
   metrics.watchInFlight(() => events.inFlight);
 
   let elasticsearch: ElasticsearchClient | undefined;

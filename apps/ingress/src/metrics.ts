@@ -33,48 +33,19 @@ export interface IngressMetrics {
 }
 
 export function createIngressMetrics(registry: Registry): IngressMetrics {
-  const requests = new Counter({
-    name: "ingress_http_requests_total",
-    help: "HTTP requests answered, by route pattern and status code",
-    labelNames: ["route", "status"] as const,
-    registers: [registry],
-  });
-  const rejected = new Counter({
-    name: "ingress_webhooks_rejected_total",
-    help: "Webhooks not accepted, by reason (4xx: the request; 503: the queue)",
-    labelNames: ["reason"] as const,
-    registers: [registry],
-  });
-  const events = new Counter({
-    name: "ingress_events_received_total",
-    help: "Webhooks that passed every check, by event type (undocumented types count as other)",
-    labelNames: ["event_type"] as const,
-    registers: [registry],
-  });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter({ name, help, labelNames, registers: [registry] });
+  const requests = counter("ingress_http_requests_total", "HTTP requests answered, by route pattern and status code", ["route", "status"]);
+  const rejected = counter("ingress_webhooks_rejected_total", "Webhooks not accepted, by reason (4xx: the request; 503: the queue)", ["reason"]);
+  const events = counter("ingress_events_received_total", "Webhooks that passed every check, by event type (undocumented types count as other)", ["event_type"]);
   const publishDuration = new Histogram({
     name: "ingress_publish_duration_seconds",
     help: "From publish to Pub/Sub's acknowledgement per webhook, batching and retries included",
     buckets: LATENCY_BUCKETS_SECONDS,
     registers: [registry],
   });
-  const publishFailures = new Counter({
-    name: "ingress_publish_failures_total",
-    help: "Messages whose publish failed, by error code",
-    labelNames: ["code"] as const,
-    registers: [registry],
-  });
-  const commands = new Counter({
-    name: "ingress_commands_published_total",
-    help: "Ops commands published, by type",
-    labelNames: ["type"] as const,
-    registers: [registry],
-  });
-  const adminAuthFailures = new Counter({
-    name: "ingress_admin_auth_failures_total",
-    help: "Ops route calls refused for a missing or wrong admin token",
-    labelNames: ["reason"] as const,
-    registers: [registry],
-  });
+  const publishFailures = counter("ingress_publish_failures_total", "Messages whose publish failed, by error code", ["code"]);
+  const commands = counter("ingress_commands_published_total", "Ops commands published, by type", ["type"]);
+  const adminAuthFailures = counter("ingress_admin_auth_failures_total", "Ops route calls refused for a missing or wrong admin token", ["reason"]);
   const verification = new Gauge({
     name: "ingress_signature_verification_enabled",
     help: "1 while webhook signatures are verified; 0 means unsigned webhooks are accepted (emulator only)",

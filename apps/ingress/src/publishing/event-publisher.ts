@@ -42,15 +42,8 @@ export type PublishErrorCode =
   | "invalid_message"
   | "closed";
 
-const RETRYABLE: Record<PublishErrorCode, boolean> = {
-  unavailable: true,
-  timeout: true,
-  overloaded: true,
-  topic_not_found: false,
-  permission_denied: false,
-  invalid_message: false,
-  closed: false,
-};
+/** The topic or the permissions are wrong (or the publisher closed): retrying cannot help. */
+const PERMANENT: ReadonlySet<PublishErrorCode> = new Set(["topic_not_found", "permission_denied", "invalid_message", "closed"]);
 
 export class PublishError extends Error {
   override readonly name = "PublishError";
@@ -60,7 +53,7 @@ export class PublishError extends Error {
   constructor(code: PublishErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
-    this.retryable = RETRYABLE[code];
+    this.retryable = !PERMANENT.has(code);
   }
 }
 

@@ -7,14 +7,15 @@
  *   budget: retryable codes (UNAVAILABLE, ABORTED, …) are retried with backoff inside it, never
  *   beyond. A message waits at most `maxMilliseconds` for its batch, so the call gets the rest of
  *   the message's timeout and the whole publish settles within `timeoutMs`.
- * - A failed request fails every message of its batch with the same error object, which lets the
- *   failure log count a request once (publish-failure-log.ts).
+ * - A failed request fails every message of its batch with the same error object, so the failure
+ *   log below writes one line per request, not per webhook: an outage cannot flood the logs.
  *
  * @example
  * const publisher = new PubSubPublisher(pubsub, { topic: "periskope-events", batching, timeoutMs: 10_000 });
  * await publisher.publish({ data: raw, attributes });
  */
 import type { PubSub, Topic } from "@google-cloud/pubsub";
+import type { Logger } from "@periskope-pipeline/observability";
 import { PublishError, type EventPublisher, type OutboundMessage, type PublishErrorCode } from "./event-publisher.ts";
 
 export interface BatchSettings {
@@ -31,14 +32,17 @@ export interface PubSubPublisherOptions {
   readonly timeoutMs: number;
   /** Deadline of a readiness probe (GetTopic). */
   readonly probeTimeoutMs?: number;
+  /** Where failed publish requests are logged (once per request). */
+  readonly log?: Logger;
   /** Told about every message once it settled. */
-  readonly observe?: (seconds: number, error: PublishError | null, cause: unknown) => void;
+  readonly observe?: ((seconds: number, error: PublishError | null) => void) | undefined;
 }
 
 export class PubSubPublisher implements EventPublisher {
   readonly #topic: Topic;
   readonly #probeTimeoutMs: number;
   readonly #observe: PubSubPublisherOptions["observe"];
+  readonly #failed: ((error: PublishError, cause: unknown) => void) | undefined;
   #inFlight = 0;
   #closed = false;
 
@@ -50,6 +54,7 @@ export class PubSubPublisher implements EventPublisher {
     });
     this.#probeTimeoutMs = options.probeTimeoutMs ?? 2_000;
     this.#observe = options.observe;
+    this.#failed = options.log && publishFailureLog(options.log, options.topic);
   }
 
   get inFlight(): number {
@@ -65,9 +70,10 @@ export class PubSubPublisher implements EventPublisher {
       this.#topic.publishMessage(message as { data: Buffer; attributes: Record<string, string> }, (error, messageId) => {
         this.#inFlight--;
         const failure = error ? classifyGrpcError(error) : null;
-        this.#observe?.((performance.now() - started) / 1000, failure, error);
-        if (failure) reject(failure);
-        else resolve(messageId as string);
+        this.#observe?.((performance.now() - started) / 1000, failure);
+        if (!failure) return resolve(messageId as string);
+        this.#failed?.(failure, error);
+        reject(failure);
       });
     });
   }
@@ -106,4 +112,16 @@ export function classifyGrpcError(error: unknown): PublishError {
   const kind = typeof code === "number" ? (GRPC_CODES[code] ?? "unavailable") : "unavailable";
   const message = (error as Error | null)?.message ?? String(error);
   return new PublishError(kind, message, { cause: error });
+}
+
+/** Retryable failures are warnings (senders retry after our 503); permanent ones are errors: an operator must act. */
+function publishFailureLog(log: Logger, topic: string): (error: PublishError, cause: unknown) => void {
+  let last: unknown;
+  return (error, cause) => {
+    if (cause === last) return;
+    last = cause;
+    const fields = { event: "PublishFailed", stage: "publish", topic, code: error.code, retryable: error.retryable, err: error.message };
+    if (error.retryable) log.warn(fields, "publish failed; senders get 503");
+    else log.error(fields, "publish refused; check topic and permissions");
+  };
 }

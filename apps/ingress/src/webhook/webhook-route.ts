@@ -1,15 +1,11 @@
 /**
- * `POST /periskopewebhook` (design §2), on the request's own thread:
- * 1. cheap header checks: shutting down, declared size, media type, publishes in flight (503 +
- *    `Retry-After` past PUBLISH_MAX_IN_FLIGHT: refusing before reading keeps memory bounded);
- * 2. the body, read within MAX_BODY_BYTES;
- * 3. the signature over the raw bytes first (an unauthenticated sender learns nothing about our
- *    validation), then UTF-8, JSON and the envelope contract;
- * 4. publish, and 200 only once Pub/Sub acknowledged.
- * Every answer is an `Outcome`: one table of statuses and pre-serialised bodies (outcomes.ts).
- *
- * Events the pipeline does not handle are admitted: the worker decides what to do with them.
- * Responses are built from plain header objects, which the Node adapter writes without a `Headers`.
+ * `POST /periskopewebhook` (design §2), on the request's own thread: cheap header checks (draining,
+ * declared size, media type, publishes in flight: refusing before reading keeps memory bounded),
+ * the body within MAX_BODY_BYTES, the signature over the raw bytes first (an unauthenticated sender
+ * learns nothing about our validation), UTF-8, JSON and the envelope, then publish: 200 only once
+ * Pub/Sub acknowledged. Every answer is an `Outcome` (outcomes.ts). Events the pipeline does not
+ * handle are admitted: the worker decides. Responses use plain header objects, which the Node
+ * adapter writes without building a `Headers`.
  */
 import { isUtf8 } from "node:buffer";
 import { parseEnvelope } from "@periskope-pipeline/contracts";
