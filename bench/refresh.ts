@@ -16,7 +16,7 @@ import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
-import { createElasticsearchClient, installTemplates, scopedIndexNames, type IndexNames } from "@periskope-pipeline/elasticsearch";
+import { createElasticsearchClient, deleteIndices, installTemplates, scopedIndexNames, type IndexNames } from "@periskope-pipeline/elasticsearch";
 import { ensureStack } from "@periskope-pipeline/local-stack";
 import { createLogger, createMetricsRegistry } from "@periskope-pipeline/observability";
 import { createPeriskopeClient } from "@periskope-pipeline/periskope";
@@ -71,7 +71,7 @@ try {
       indices,
       pubsub,
       topology,
-      periskope: ({ onAttempt }) => createPeriskopeClient({ baseUrl: sim.url, apiKey: API_KEY, onAttempt }),
+      periskope: createPeriskopeClient({ baseUrl: sim.url, apiKey: API_KEY }),
       phones: sim.phones,
       logger: createLogger({ service: "bench", level: "warn" }),
       metrics: createMetricsRegistry("bench", { defaultMetrics: false }),
@@ -86,7 +86,7 @@ try {
     } finally {
       await runner.stop();
       // Each cold run has its own cache index; drop it once measured.
-      await es.indices.delete({ index: indices.chatNames, ignore_unavailable: true });
+      await deleteIndices(es, [indices.chatNames]);
     }
   };
   const before = Math.ceil(PIPELINE_RUNS / 2);
@@ -162,7 +162,7 @@ try {
   await sim.stop();
   await deleteTopology(pubsub, topology).catch(() => {});
   await pubsub.close();
-  if (created.size > 0) await es.indices.delete({ index: [...created], ignore_unavailable: true }).catch(() => {});
+  if (created.size > 0) await deleteIndices(es, [...created]).catch(() => {});
   await es.close();
   await stack.stop();
 }

@@ -28,7 +28,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { loadConfig } from "@periskope-pipeline/config";
-import { createElasticsearchClient, installTemplates, type IndexNames } from "@periskope-pipeline/elasticsearch";
+import { createElasticsearchClient, deleteIndices, installTemplates, type IndexNames } from "@periskope-pipeline/elasticsearch";
 import { createPubSub, ensureTopology, SUBSCRIPTION_POLICY, type TopologyNames } from "@periskope-pipeline/pubsub";
 import { startSimulator } from "@periskope-pipeline/testkit";
 import { freePort, startPrivateEmulator } from "@periskope-pipeline/local-stack";
@@ -262,7 +262,7 @@ try {
       cpuTargets: (workerPid) => ({ ...cpuTargets(), worker: { pid: workerPid } }),
     });
     await pubsub.subscription(warmUpSubscription).delete();
-    for (const index of Object.values(names)) await es.indices.delete({ index, ignore_unavailable: true });
+    await deleteIndices(es, Object.values(names));
     const result = { method: "throw-away worker (own subscription, indices and empty name cache), stopped once its documents were searchable", docs: run.docs, docs_per_s: run.docs_per_s, jit_cpu_s_per_1k_docs: run.jit_cpu_s_per_1k_docs };
     log(`warm-up: ${run.docs_per_s}/s, JIT CPU s/1k ${JSON.stringify(run.jit_cpu_s_per_1k_docs)}`);
     return result;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LOCAL_DEFAULTS, localEnvironment } from "./local-defaults.ts";
+import { LOCAL_DEFAULTS, localEnvironment, recordedSettings } from "./local-defaults.ts";
 
 const endpoints = {
   elasticsearchUrl: "http://127.0.0.1:9200",
@@ -27,5 +27,17 @@ describe("localEnvironment", () => {
     expect(env.PERISKOPE_SIGNING_KEY).toBe("s3cret");
     expect(env.PORT).toBe("9090");
     expect(env.PERISKOPE_PHONES).toBe("911");
+  });
+});
+
+describe("recordedSettings", () => {
+  it("keeps the shared service settings another shell needs and never a secret", () => {
+    const env = localEnvironment({ ELASTICSEARCH_PASSWORD: "pw", ELASTICSEARCH_COMMANDS_INDEX: "runs" }, endpoints);
+    expect(recordedSettings(env)).toEqual({
+      ELASTICSEARCH_URL: "http://127.0.0.1:9200",
+      ELASTICSEARCH_COMMANDS_INDEX: "runs",
+      PUBSUB_EMULATOR_HOST: "127.0.0.1:8085",
+      PUBSUB_PROJECT_ID: LOCAL_DEFAULTS.PUBSUB_PROJECT_ID,
+    });
   });
 });

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { createElasticsearchClient } from "@periskope-pipeline/elasticsearch";
+import { createElasticsearchClient, deleteIndices } from "@periskope-pipeline/elasticsearch";
 import { elasticsearchIsHealthy, freePort, REPO_ROOT } from "@periskope-pipeline/local-stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -79,7 +79,7 @@ afterAll(async () => {
     start.kill("SIGINT");
     await exited;
   }
-  for (const index of Object.values(indices)) await es.indices.delete({ index }, { ignore: [404] }).catch(() => undefined);
+  await deleteIndices(es, Object.values(indices)).catch(() => undefined);
   await es.close();
   rmSync(stateDir, { recursive: true, force: true });
 });

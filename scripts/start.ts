@@ -1,21 +1,39 @@
 /**
  * `npm start`: the whole pipeline on this machine. Elasticsearch and the Pub/Sub emulator (unless
  * ELASTICSEARCH_URL / PUBSUB_EMULATOR_HOST are given), the Periskope simulator (unless
- * PERISKOPE_API_URL is given), the topology and templates, then ingress and worker. Ctrl-C or
- * `npm run stop` stops everything it started, in order: intake first, the shared services last.
+ * PERISKOPE_API_URL is given), the topology and templates, then ingress and worker. Ctrl-C, a
+ * closed terminal or `npm run stop` stops everything it started, in order: intake first, the
+ * shared services last. Killed outright, it still leaves nothing: its apps stop themselves when
+ * their pipe from it closes (exit-with-parent.ts) and the stack's reaper stops the services.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ensureStack, REPO_ROOT, stackDir, type LocalStack } from "@periskope-pipeline/local-stack";
+import {
+  claimStartRecord,
+  ensureStack,
+  firstTakenPort,
+  removeStartRecord,
+  REPO_ROOT,
+  stackDir,
+  updateStartRecord,
+  type LocalStack,
+  type StartRecord,
+} from "@periskope-pipeline/local-stack";
 import { startApp, type AppExit, type AppProcess } from "./app-process.ts";
-import { localEnvironment, LOCAL_DEFAULTS } from "./local-defaults.ts";
+import { APP_PORTS, localEnvironment, LOCAL_DEFAULTS, recordedSettings } from "./local-defaults.ts";
+import { prettyLogLine } from "./pretty-log.ts";
 import { provisionLocal } from "./provision.ts";
 import { sampleMessageCreated, signWebhookBody, webhookCurl, type SampleChat } from "./sample-webhook.ts";
 import { parseSimulatorListening, type SimulatorListening } from "./simulator-listening.ts";
-import { claimStartRecord, removeStartRecord, updateStartRecord, type StartRecord } from "./start-record.ts";
+
+// A closed terminal (SIGHUP) makes every later write to it fail (EIO, or EPIPE on a pipe). The
+// shutdown that SIGHUP starts must still finish, so failed writes are dropped, never thrown.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
 
 const say = (line: string) => process.stdout.write(`[start] ${line}\n`);
+// On a terminal the apps' JSON logs are shown one readable line per event; piped, they stay JSON.
+const formatLog = process.stdout.isTTY ? prettyLogLine(process.stdout.hasColors()) : undefined;
 
 const ENTRY_POINTS = {
   simulator: "packages/testkit/src/simulator/main.ts",
@@ -50,7 +68,24 @@ if (!claim.claimed) {
   process.exit(1);
 }
 
+for (const left of claim.cleared) say(`${left.name}: ${left.outcome} (pid ${left.pid}, left by an npm start that died)`);
 const record: StartRecord = claim.record;
+
+// Checked before anything starts: a port taken by something else is one line, and nothing to undo.
+const withSimulator = !process.env.PERISKOPE_API_URL;
+const takenPort = await firstTakenPort(
+  APP_PORTS.filter((app) => withSimulator || app.name !== "simulator").map((app) => ({
+    variable: app.portVariable,
+    port: Number(process.env[app.portVariable] || LOCAL_DEFAULTS[app.portVariable]),
+    host: process.env[app.hostVariable] || LOCAL_DEFAULTS[app.hostVariable],
+  })),
+);
+if (takenPort) {
+  process.stderr.write(`[start] ${takenPort}\n`);
+  removeStartRecord();
+  process.exit(1);
+}
+
 const apps: AppProcess[] = [];
 let stopping: Promise<void> | undefined;
 // Kept as a promise so a Ctrl-C during startup still waits for, and then stops, what is starting.
@@ -88,7 +123,7 @@ try {
   const stack = await stackReady;
   if (stopping) await stopping;
 
-  const simulator = process.env.PERISKOPE_API_URL ? undefined : await startSimulator();
+  const simulator = withSimulator ? await startSimulator() : undefined;
   const env = localEnvironment(process.env, {
     elasticsearchUrl: stack.elasticsearchUrl,
     pubsubEmulatorHost: stack.pubsubEmulatorHost,
@@ -98,6 +133,9 @@ try {
 
   const created = await provisionLocal(env);
   say(`Pub/Sub: ${created.topics} topics, ${created.subscriptions} subscriptions in project ${env.PUBSUB_PROJECT_ID}; Elasticsearch templates installed`);
+  // From here `npm run ops` in any shell of this checkout finds the stack through the record.
+  record.settings = recordedSettings(env);
+  updateStartRecord(record);
 
   const ingressUrl = `http://127.0.0.1:${env.PORT}`;
   const workerMetricsUrl = `http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`;
@@ -123,7 +161,12 @@ async function startSimulator(): Promise<SimulatorListening> {
   const app = track(
     startApp("simulator", ENTRY_POINTS.simulator, {
       cwd: REPO_ROOT,
-      env: { ...process.env, SIMULATOR_PORT: process.env.SIMULATOR_PORT || LOCAL_DEFAULTS.SIMULATOR_PORT },
+      env: {
+        ...process.env,
+        SIMULATOR_PORT: process.env.SIMULATOR_PORT || LOCAL_DEFAULTS.SIMULATOR_PORT,
+        SIMULATOR_HOST: process.env.SIMULATOR_HOST || LOCAL_DEFAULTS.SIMULATOR_HOST,
+      },
+      format: formatLog,
       onLine: (line) => {
         listening ??= parseSimulatorListening(line);
       },
@@ -134,7 +177,7 @@ async function startSimulator(): Promise<SimulatorListening> {
 }
 
 async function startAndWait(name: string, entry: string, env: NodeJS.ProcessEnv, readyUrl: string): Promise<void> {
-  const app = track(startApp(name, entry, { cwd: REPO_ROOT, env, nodeFlags: NODE_FLAGS[name] ?? [] }));
+  const app = track(startApp(name, entry, { cwd: REPO_ROOT, env, nodeFlags: NODE_FLAGS[name] ?? [], format: formatLog }));
   await waitFor(name, app, () => answers(readyUrl), 60_000);
 }
 

@@ -1,11 +1,11 @@
 /**
  * `npm run stop`: stops a running `npm start` (it shuts its apps and services down in order),
- * then clears anything a crashed run left behind: apps whose supervisor died, and services the
- * stack started that no living process uses any more. Never touches services it did not start.
+ * then clears anything a start that died left behind: its apps (recorded with pid and start time,
+ * so a process that merely reused a pid is never signalled), and services the stack started that
+ * no living process uses any more. Never touches services it did not start.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { isAlive, stopProcessGroup, stopStackIfUnused } from "@periskope-pipeline/local-stack";
-import { readStartRecord, removeStartRecord } from "./start-record.ts";
+import { isAlive, readStartRecord, removeStartRecord, stopLeftApps, stopStackIfUnused } from "@periskope-pipeline/local-stack";
 
 /** A first `npm start` may still be downloading Elasticsearch; give it time to finish cleanly. */
 const SUPERVISOR_GRACE_MS = 120_000;
@@ -27,13 +27,15 @@ if (running && isAlive(running)) {
   didSomething = true;
 }
 
-// A supervisor that was killed outright leaves its apps running: stop them here.
-for (const child of (readStartRecord() ?? running)?.children ?? []) {
-  if (!isAlive(child)) continue;
-  say(`${child.name}: ${await stopProcessGroup(child.pid)} (pid ${child.pid}, left by a dead npm start)`);
-  didSomething = true;
+// A start that died without stopping its apps (killed outright, or still stopping when killed).
+const left = readStartRecord() ?? running;
+if (left && !isAlive(left)) {
+  for (const app of await stopLeftApps(left)) {
+    say(`${app.name}: ${app.outcome} (pid ${app.pid}, left by an npm start that died)`);
+    didSomething = true;
+  }
+  removeStartRecord();
 }
-if (running && !isAlive(running)) removeStartRecord();
 
 const services = await stopStackIfUnused();
 if (services.length > 0) {

@@ -12,7 +12,8 @@ locals {
           cluster = []
           indices = [
             {
-              names      = ["pipeline_commands"]
+              # The configured name is an alias over pipeline_commands-000001 (and later generations).
+              names      = ["pipeline_commands", "pipeline_commands-*"]
               privileges = ["read"]
             }
           ]
@@ -27,8 +28,8 @@ locals {
           cluster = ["manage_index_templates"]
           indices = [
             {
-              names      = ["whatsapp_*", "pipeline_commands"]
-              privileges = ["create_index", "read", "write", "view_index_metadata"]
+              names      = ["whatsapp_*", "pipeline_commands*"]
+              privileges = ["create_index", "read", "write", "view_index_metadata", "manage"]
             }
           ]
         }

@@ -217,7 +217,7 @@ describe("infra/terraform", () => {
 
     it("gives the ingress its own key, in its own secret, limited to reading pipeline_commands", () => {
       const descriptors = Object.values(keys().ingress.role_descriptors);
-      expect(descriptors).toEqual([{ cluster: [], indices: [{ names: ["pipeline_commands"], privileges: ["read"] }] }]);
+      expect(descriptors).toEqual([{ cluster: [], indices: [{ names: ["pipeline_commands", "pipeline_commands-*"], privileges: ["read"] }] }]);
       expect(mountedKey("ingress")).toBe("elasticsearch-ingress-api-key");
       expect(mountedKey("ingress")).not.toBe(mountedKey("worker"));
       const workerReaders = grants(tf).filter((g) => g.role === "roles/secretmanager.secretAccessor" && g.target === secret(mountedKey("worker") ?? ""));
@@ -228,7 +228,7 @@ describe("infra/terraform", () => {
       const [descriptor, ...more] = Object.values(keys().worker.role_descriptors);
       expect(more).toEqual([]);
       expect(descriptor?.cluster).toEqual(["manage_index_templates"]);
-      expect(descriptor?.indices.flatMap((i) => i.names).sort()).toEqual(["pipeline_commands", "whatsapp_*"]);
+      expect(descriptor?.indices.flatMap((i) => i.names).sort()).toEqual(["pipeline_commands*", "whatsapp_*"]);
     });
 
     it("tells the operator how to create each key", () => {

@@ -8,6 +8,7 @@ describe("worker configSchema", () => {
     expect(requiredVariables(configSchema)).toEqual([]);
     expect(config).toMatchObject({
       WORKER_METRICS_PORT: 9464,
+      WORKER_METRICS_HOST: "0.0.0.0",
       PERISKOPE_CONCURRENCY: 8,
       CACHE_TTL_SECONDS: 3600,
       CACHE_ON_STARTUP: false,

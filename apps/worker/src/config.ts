@@ -10,6 +10,7 @@ import {
   envBoolean,
   envInt,
   envLogLevel,
+  envString,
   periskopeApiSettings,
   pubsubSettings,
 } from "@periskope-pipeline/config";
@@ -22,6 +23,8 @@ export const workerSettings = {
   LOG_LEVEL: envLogLevel(),
   /** Prometheus `/metrics`, `/healthz` and `/readyz`. */
   WORKER_METRICS_PORT: envInt(9464, { min: 0, max: 65_535 }),
+  /** All interfaces by default: Prometheus and the kubelet's probes reach it from outside the pod. */
+  WORKER_METRICS_HOST: envString("0.0.0.0"),
 
   // Pull (design §3.1). The emulator serves about 2k msgs/s per streaming-pull stream, so the
   // stream count is what lifts the queue ceiling; real Pub/Sub needs far fewer.
@@ -54,6 +57,11 @@ export const workerSettings = {
   ELASTICSEARCH_INSTALL_TEMPLATES: envBoolean(true),
   /** How long a batch's retryable bulk failures (429/5xx/unreachable) are retried before the messages are nacked. */
   ELASTICSEARCH_RETRY_BUDGET_MS: envInt(30_000, { min: 0 }),
+  /**
+   * How far a message event's time may be after its receive time (clock skew); beyond it the event
+   * is dead-lettered (`event_time_out_of_range`) instead of versioning its document into the future.
+   */
+  EVENT_TIME_MAX_SKEW_SECONDS: envInt(86_400, { min: 0 }),
 
   // Chat names (design §3.4).
   /** Time-to-live of a name in the in-process tier. */
@@ -67,10 +75,24 @@ export const workerSettings = {
   CHAT_NAME_RESOLVE_BUDGET_MS: envInt(5_000, { min: 0 }),
   /** How often chats indexed unresolved after an API failure are looked up again. */
   CHAT_NAME_RETRY_INTERVAL_SECONDS: envInt(15, { min: 1 }),
+  /**
+   * Chats left unresolved in the messages index that a starting worker reads back and looks up
+   * again (the in-memory list does not survive a restart). One terms bucket per chat plus one per
+   * phone must stay under Elasticsearch's search.max_buckets (65,536): hence the cap.
+   */
+  CHAT_NAME_UNRESOLVED_SEED_MAX: envInt(10_000, { min: 0, max: 30_000 }),
+  /**
+   * API lookups allowed to wait for one of the PERISKOPE_CONCURRENCY slots. More are not queued:
+   * their chats are indexed unresolved and looked up later, so a slow API never grows memory.
+   */
+  PERISKOPE_LOOKUP_QUEUE_MAX: envInt(1_000, { min: 1 }),
   /** Periskope attempts per lookup, and the wall-clock budget of one lookup including waits. */
   PERISKOPE_RETRY_MAX_ATTEMPTS: envInt(4, { min: 1, max: 20 }),
   PERISKOPE_RETRY_BUDGET_MS: envInt(20_000, { min: 100 }),
-  /** Consecutive failed lookups (after retries) that open the circuit, and how long it stays open. */
+  /**
+   * Consecutive Periskope calls that failed retryably after their retries (lookups and refresh pages
+   * alike: the worker has one client) that open the circuit, and how long it stays open.
+   */
   PERISKOPE_BREAKER_FAILURES: envInt(5, { min: 1 }),
   PERISKOPE_BREAKER_COOLDOWN_MS: envInt(30_000, { min: 100 }),
 };

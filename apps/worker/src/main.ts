@@ -12,17 +12,18 @@ import { ConfigError, loadConfig, loadDotEnv, missingNodeFlags, redactConfig } f
 import {
   createElasticsearchClient,
   elasticsearchOptionsFromEnv,
+  IndexMappingError,
   indexNamesFromEnv,
   installTemplates,
   waitForElasticsearch,
 } from "@periskope-pipeline/elasticsearch";
 import { createLogger, createMetricsRegistry } from "@periskope-pipeline/observability";
-import { createPeriskopeClient, type AttemptListener, type PeriskopeClientOptions } from "@periskope-pipeline/periskope";
 import { createPubSub, ensureTopology, topologyNamesFromEnv } from "@periskope-pipeline/pubsub";
 import { commandSettingsFromConfig, startCommands, type CommandRunner } from "./commands/index.ts";
 import { configSchema, type WorkerConfig } from "./config.ts";
 import { startMetricsServer, type MetricsServer } from "./metrics-server.ts";
 import { WORKER_NODE_FLAGS } from "./node-flags.ts";
+import { createWorkerPeriskopeClient } from "./periskope-client.ts";
 import { createWorkerMetrics } from "./metrics.ts";
 import { createWorker } from "./worker.ts";
 
@@ -44,17 +45,8 @@ const pubsub = createPubSub({ projectId: config.PUBSUB_PROJECT_ID, emulatorHost:
 const indices = indexNamesFromEnv(config);
 const topology = topologyNamesFromEnv(config);
 
-const countApiCalls: AttemptListener = (attempt) => metrics.apiCalls.inc({ operation: attempt.operation, status: attempt.outcome });
-const periskopeBase: PeriskopeClientOptions | undefined = config.PERISKOPE_API_KEY
-  ? {
-      baseUrl: config.PERISKOPE_API_URL,
-      apiKey: config.PERISKOPE_API_KEY,
-      phone: config.PERISKOPE_PHONES[0],
-      timeoutMs: config.PERISKOPE_TIMEOUT_MS,
-      retry: { maxAttempts: config.PERISKOPE_RETRY_MAX_ATTEMPTS, budgetMs: config.PERISKOPE_RETRY_BUDGET_MS },
-    }
-  : undefined;
-const periskope = periskopeBase ? createPeriskopeClient({ ...periskopeBase, onAttempt: countApiCalls }) : undefined;
+// One client for the pipeline and the commands: one rate-limit pause, one breaker.
+const periskope = createWorkerPeriskopeClient(config, (attempt) => metrics.apiCalls.inc({ operation: attempt.operation, status: attempt.outcome }));
 
 log.info({ event: "WorkerStarting", config: redactConfig(config) }, "worker starting");
 const missingFlags = missingNodeFlags(WORKER_NODE_FLAGS);
@@ -78,12 +70,18 @@ const worker = createWorker({
 
 async function main(): Promise<void> {
   await waitForElasticsearch(es, 120_000);
-  if (config.ELASTICSEARCH_INSTALL_TEMPLATES) await installTemplates(es, indices);
+  if (config.ELASTICSEARCH_INSTALL_TEMPLATES) {
+    // Checks every existing index against its template; a conflict rejects with the fix (IndexMappingError).
+    for (const index of await installTemplates(es, indices)) {
+      if (index.kind !== "index") continue;
+      log.warn({ event: "IndexNotAliased", stage: "index", code: "concrete_index", index: index.name }, `${index.name} is a concrete index, not an alias: it works, but a later migration needs downtime; npm run ops -- migrate-index ${index.name} ${index.name}-000001 makes it an alias`);
+    }
+  }
   // Real Pub/Sub topology is managed by Terraform (least privilege: the worker may not create
   // topics); against the emulator the worker sets up what it needs.
   if (config.PUBSUB_EMULATOR_HOST) await ensureTopology(pubsub, topology);
 
-  running.server = await startMetricsServer({ registry, ready: () => worker.pipeline.ready, port: config.WORKER_METRICS_PORT });
+  running.server = await startMetricsServer({ registry, ready: () => worker.pipeline.ready, port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST });
   worker.start();
   running.worker = true;
   running.commands = await startCommands({
@@ -91,16 +89,7 @@ async function main(): Promise<void> {
     indices,
     pubsub,
     topology,
-    periskope: periskopeBase
-      ? ({ onAttempt }) =>
-          createPeriskopeClient({
-            ...periskopeBase,
-            onAttempt: (attempt) => {
-              countApiCalls(attempt);
-              onAttempt?.(attempt);
-            },
-          })
-      : null,
+    periskope: periskope ?? null,
     phones: config.PERISKOPE_PHONES,
     logger: log,
     metrics: registry,
@@ -139,6 +128,8 @@ process.once("SIGTERM", () => void shutdown(0, "SIGTERM"));
 process.once("SIGINT", () => void shutdown(0, "SIGINT"));
 
 main().catch((error: unknown) => {
-  log.fatal({ event: "WorkerStartFailed", err: error }, "worker failed to start");
+  // An operator must act: say it in plain lines too, not only inside a JSON log record.
+  if (error instanceof IndexMappingError) process.stderr.write(`worker: ${error.message}\n`);
+  log.fatal({ event: "WorkerStartFailed", code: error instanceof IndexMappingError ? "index_mapping_conflict" : undefined, err: error }, "worker failed to start");
   void shutdown(1, "start failed");
 });

@@ -11,7 +11,8 @@ export interface MetricsServerOptions {
   readonly registry: Registry;
   readonly ready: () => boolean;
   readonly port: number;
-  readonly host?: string;
+  /** Listen address: WORKER_METRICS_HOST (all interfaces when deployed, loopback under `npm start`). */
+  readonly host: string;
 }
 
 export interface MetricsServer {
@@ -42,7 +43,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, options.host ?? "0.0.0.0", () => resolve());
+    server.listen(options.port, options.host, () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,

@@ -75,6 +75,11 @@ export function createWorkerMetrics(registry: Registry) {
       help: "Lookups that joined an API call already in flight for the same chat",
       registers,
     }),
+    lookupsQueued: new Gauge({
+      name: "worker_periskope_lookups_queued",
+      help: "Chat-name API lookups waiting for a slot (bounded by PERISKOPE_LOOKUP_QUEUE_MAX)",
+      registers,
+    }),
     breakerState: new Gauge({
       name: "worker_periskope_circuit_state",
       help: "Periskope circuit breaker: 0 closed, 1 half-open, 2 open",

@@ -20,6 +20,7 @@ import type { ElasticsearchSink } from "./sink/elasticsearch-sink.ts";
 import type { Delivery } from "./source/delivery.ts";
 import type { Source } from "./source/pubsub-source.ts";
 import type { TargetIndices } from "./stages/build-documents.ts";
+import type { PhoneRecorder } from "./stages/record-org-phones.ts";
 
 export interface BatchingOptions {
   readonly maxMessages: number;
@@ -34,8 +35,11 @@ export interface PipelineDeps {
   readonly deadLetters: DeadLetterSink;
   readonly chatNames: ChatNames;
   readonly indices: TargetIndices;
+  /** How far after its receive time a message event's time may be (`EVENT_TIME_MAX_SKEW_SECONDS`). */
+  readonly eventTimeMaxSkewMs?: number;
   readonly log: Logger;
   readonly metrics?: WorkerMetrics | undefined;
+  readonly orgPhones?: PhoneRecorder | undefined;
   readonly batching: BatchingOptions;
   /** The source failed for good (e.g. the subscription does not exist): the process should exit. */
   readonly onFatal?: (error: Error) => void;

@@ -19,6 +19,7 @@ import { buildDocument, type BuiltDocument, type TargetIndices } from "./stages/
 import { decode } from "./stages/decode.ts";
 import type { DecodedEvent } from "./stages/decoded-event.ts";
 import { learnChatNames, type NameLearner } from "./stages/learn-chat-names.ts";
+import { recordOrgPhones, type PhoneRecorder } from "./stages/record-org-phones.ts";
 import { resolveChatNames, type NameResolver } from "./stages/resolve-chat-names.ts";
 import { serializeOperation, type SerializedOperation } from "./stages/serialize-operation.ts";
 
@@ -31,8 +32,12 @@ export interface BatchDeps {
   readonly sink: ElasticsearchSink;
   readonly deadLetters: DeadLetterSink;
   readonly indices: TargetIndices;
+  /** How far after its receive time a message event's time may be (`EVENT_TIME_MAX_SKEW_SECONDS`). */
+  readonly eventTimeMaxSkewMs?: number | undefined;
   readonly log: Logger;
   readonly metrics?: WorkerMetrics | undefined;
+  /** Remembers the org phones webhooks come through (refresh-cache pages them); absent in some tests. */
+  readonly orgPhones?: PhoneRecorder | undefined;
 }
 
 export async function processBatch(deliveries: readonly Delivery[], deps: BatchDeps): Promise<SettleCounts> {
@@ -51,9 +56,11 @@ export async function processBatch(deliveries: readonly Delivery[], deps: BatchD
       }
     });
 
+    if (deps.orgPhones) recordOrgPhones(events, deps.orgPhones);
+
     stage = "resolve";
     const names = await timed(deps, "resolve", async (): Promise<Map<string, ChatNameResolution>> => {
-      learnChatNames(events, deps.chatNames);
+      learnChatNames(events, deps.chatNames, deps.eventTimeMaxSkewMs);
       return resolveChatNames(events, deps.chatNames);
     });
 
@@ -64,7 +71,7 @@ export async function processBatch(deliveries: readonly Delivery[], deps: BatchD
       const indexedAt = new Date().toISOString();
       for (const event of events) {
         try {
-          const result = buildDocument(event, names, deps.indices, indexedAt);
+          const result = buildDocument(event, names, deps.indices, indexedAt, deps.eventTimeMaxSkewMs);
           if (!result.ok) {
             decide(event.delivery, result.outcome);
             continue;

@@ -14,6 +14,7 @@ import { withDeadLetterRecords } from "./dead-letter/dead-letter-records.ts";
 import { withElasticsearchRetry } from "./elasticsearch/retry.ts";
 import { elasticsearchErrorCode } from "./elasticsearch/transient-error.ts";
 import type { WorkerMetrics } from "./metrics.ts";
+import { OrgPhoneRecorder } from "./org-phones/org-phones.ts";
 import { createPipeline, type Pipeline } from "./pipeline.ts";
 import { ElasticsearchSink } from "./sink/elasticsearch-sink.ts";
 import { createPubSubSource } from "./source/pubsub-source.ts";
@@ -24,7 +25,9 @@ export type WorkerSettings = Pick<
   | "ELASTICSEARCH_INDEX"
   | "ELASTICSEARCH_CACHE_INDEX"
   | "ELASTICSEARCH_EVENTS_INDEX"
+  | "ELASTICSEARCH_COMMANDS_INDEX"
   | "ELASTICSEARCH_RETRY_BUDGET_MS"
+  | "EVENT_TIME_MAX_SKEW_SECONDS"
   | "PUBSUB_EVENTS_SUBSCRIPTION"
   | "PUBSUB_DEAD_LETTER_TOPIC"
   | "PUBSUB_MAX_STREAMS"
@@ -46,8 +49,8 @@ export type WorkerSettings = Pick<
   | "CHAT_NAME_RETRY_INTERVAL_SECONDS"
   | "PERISKOPE_CONCURRENCY"
   | "PERISKOPE_PHONES"
-  | "PERISKOPE_BREAKER_FAILURES"
-  | "PERISKOPE_BREAKER_COOLDOWN_MS"
+  | "PERISKOPE_LOOKUP_QUEUE_MAX"
+  | "CHAT_NAME_UNRESOLVED_SEED_MAX"
 >;
 
 export interface WorkerDeps {
@@ -92,10 +95,11 @@ export function createWorker(deps: WorkerDeps): Worker {
     log,
     memory: { maxEntries: s.CHAT_NAME_MEMORY_MAX_ENTRIES, ttlMs: s.CACHE_TTL_SECONDS * 1000, negativeTtlMs: s.CHAT_NAME_NEGATIVE_TTL_SECONDS * 1000, revalidateMs: s.CHAT_NAME_REVALIDATE_SECONDS * 1000 },
     apiConcurrency: s.PERISKOPE_CONCURRENCY,
+    apiMaxQueued: s.PERISKOPE_LOOKUP_QUEUE_MAX,
     phones: s.PERISKOPE_PHONES,
-    breaker: { failureThreshold: s.PERISKOPE_BREAKER_FAILURES, cooldownMs: s.PERISKOPE_BREAKER_COOLDOWN_MS },
     resolveBudgetMs: s.CHAT_NAME_RESOLVE_BUDGET_MS,
     retryIntervalMs: s.CHAT_NAME_RETRY_INTERVAL_SECONDS * 1000,
+    unresolvedSeedMax: s.CHAT_NAME_UNRESOLVED_SEED_MAX,
     withElasticsearchRetry: esRetry,
     ...(deps.fillDelayMs !== undefined ? { fillDelayMs: deps.fillDelayMs } : {}),
     hooks: metrics
@@ -103,6 +107,7 @@ export function createWorker(deps: WorkerDeps): Worker {
           onLookup: (tier, result, count) => count > 0 && metrics.chatNameLookups.inc({ tier, result }, count),
           onSingleFlightJoin: () => metrics.singleFlightJoins.inc(),
           onBreakerState: (state) => metrics.breakerState.set(state === "closed" ? 0 : state === "half-open" ? 1 : 2),
+          onLookupsQueued: (queued) => metrics.lookupsQueued.set(queued),
           onUnresolvedSize: (size) => metrics.unresolvedChats.set(size),
           onFilled: (messages) => metrics.chatNamesFilled.inc(messages),
           onLearned: (source, count) => metrics.chatNamesLearned.inc({ source }, count),
@@ -144,8 +149,10 @@ export function createWorker(deps: WorkerDeps): Worker {
     deadLetters,
     chatNames,
     indices: { messages: s.ELASTICSEARCH_INDEX, events: s.ELASTICSEARCH_EVENTS_INDEX },
+    eventTimeMaxSkewMs: s.EVENT_TIME_MAX_SKEW_SECONDS * 1000,
     log,
     metrics,
+    orgPhones: new OrgPhoneRecorder(es, s.ELASTICSEARCH_COMMANDS_INDEX, log),
     batching: {
       maxMessages: s.WORKER_BATCH_MAX_MESSAGES,
       maxBytes: s.WORKER_BATCH_MAX_BYTES,

@@ -7,15 +7,10 @@
 import { chatCreated, messageCreated, startSimulator, type SimulatorHandle } from "@periskope-pipeline/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker, TEST_API_KEY, type RunningWorker } from "./support/in-process-worker.ts";
+import { messagesOfChats } from "./support/message-docs.ts";
 import { publishBodies } from "./support/publish.ts";
 import { createTestStack, type TestStack } from "./support/test-stack.ts";
-import { allDocuments, waitFor, waitForCount } from "./support/wait.ts";
-
-interface MessageDoc {
-  chat_id: string;
-  chat_name: string | null;
-  chat_name_status: string;
-}
+import { waitFor, waitForCount } from "./support/wait.ts";
 
 let stack: TestStack;
 let sim: SimulatorHandle;
@@ -45,10 +40,6 @@ afterAll(async () => {
   await stack?.cleanup();
 });
 
-async function docsOf(chats: readonly string[]): Promise<MessageDoc[]> {
-  return [...(await allDocuments<MessageDoc>(stack.es, stack.indices.messages)).values()].filter((d) => chats.includes(d.chat_id));
-}
-
 function messagesFor(chats: readonly string[], count: number, label: string) {
   return Array.from({ length: count }, (_, i) => messageCreated({ seed: `${stack.id}-${label}`, index: i, chatId: chats[i % chats.length] }));
 }
@@ -64,7 +55,7 @@ describe("Periskope API faults", () => {
     await publishBodies(stack.pubsub, stack.topology.eventsTopic, messagesFor(chats, 60, "a"));
     await waitForCount(stack.es, stack.indices.messages, 60, 60_000, { terms: { chat_id: chats } });
     await waitFor("every name to be resolved", async () => {
-      const docs = await docsOf(chats);
+      const docs = await messagesOfChats(stack, chats);
       return docs.length === 60 && docs.every((d) => d.chat_name === sim.getChat(d.chat_id)?.chat_name);
     });
     const outcomes = sim.stats().byRoute.getChat ?? {};
@@ -77,13 +68,13 @@ describe("Periskope API faults", () => {
     sim.setFaults({ errorRate: 1, errorStatus: 503 });
     await publishBodies(stack.pubsub, stack.topology.eventsTopic, messagesFor(chats, 40, "b"));
     await waitForCount(stack.es, stack.indices.messages, 40, 60_000, { terms: { chat_id: chats } });
-    const during = await docsOf(chats);
+    const during = await messagesOfChats(stack, chats);
     expect(during.every((d) => d.chat_name === null && d.chat_name_status === "unresolved")).toBe(true);
     await waitFor("the circuit to open", async () => (await worker.metricValue("worker_periskope_circuit_state")) === 2, 30_000);
 
     sim.setFaults({});
     await waitFor("names to be filled after recovery", async () => {
-      const docs = await docsOf(chats);
+      const docs = await messagesOfChats(stack, chats);
       return docs.length === 40 && docs.every((d) => d.chat_name_status === "resolved" && d.chat_name === sim.getChat(d.chat_id)?.chat_name);
     }, 60_000);
     expect(await worker.metricValue("worker_chat_names_filled_total")).toBeGreaterThanOrEqual(40);
@@ -96,13 +87,13 @@ describe("Periskope API faults", () => {
     await waitForCount(stack.es, stack.indices.messages, 20, 60_000, { term: { chat_id: unknown } });
     // Several retry intervals pass: a chat the API does not know is not asked again.
     await new Promise((r) => setTimeout(r, 3_000));
-    const waiting = await docsOf([unknown]);
+    const waiting = await messagesOfChats(stack, [unknown]);
     expect(waiting.every((d) => d.chat_name_status === "unresolved")).toBe(true);
     expect(sim.stats().getChatCalls[unknown]).toBe(1);
 
     await publishBodies(stack.pubsub, stack.topology.eventsTopic, [chatCreated({ seed: stack.id, chat: { chat_id: unknown, chat_name: "Found later", chat_type: "group" } })]);
     await waitFor("the webhook's name to be filled in", async () => {
-      const docs = await docsOf([unknown]);
+      const docs = await messagesOfChats(stack, [unknown]);
       return docs.length === 20 && docs.every((d) => d.chat_name === "Found later" && d.chat_name_status === "resolved");
     });
     expect(sim.stats().getChatCalls[unknown]).toBe(1);

@@ -1,10 +1,11 @@
 /**
  * Out-of-order and duplicate deliveries converge to the newest state, once (design §7): versions
- * come from each event's own time (see src/stages/event-version.ts), so whatever order Pub/Sub
+ * encode each event's own time and kind (see src/stages/event-version.ts), so whatever order Pub/Sub
  * hands the events over in, the index ends with the latest snapshot of each message.
  */
 import { messageAck, messageCreated, messageDeleted, messageUpdated } from "@periskope-pipeline/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { messageVersion } from "../src/stages/event-version.ts";
 import { startWorker, type RunningWorker } from "./support/in-process-worker.ts";
 import { publishBodies } from "./support/publish.ts";
 import { createTestStack, type TestStack } from "./support/test-stack.ts";
@@ -63,7 +64,7 @@ describe("convergence", () => {
     const indexed = await doc(String(updated.data.message_id));
     expect(indexed.body).toBe("edited text");
     expect(indexed.event_type).toBe("message.updated");
-    expect(indexed._version).toBe(T0 + 60_000);
+    expect(indexed._version).toBe(messageVersion("message.updated", T0 + 60_000));
   });
 
   it("an ack.updated that arrives after a newer edit does not bring the old text back", async () => {
@@ -89,9 +90,9 @@ describe("convergence", () => {
     const indexed = await doc(String(history[0]!.data.message_id));
     expect(indexed.is_deleted).toBe(true);
     expect(indexed.event_type).toBe("message.deleted");
-    expect(indexed._version).toBe(T0 + 120_000);
+    expect(indexed._version).toBe(messageVersion("message.deleted", T0 + 120_000));
     // And replaying the older events again changes nothing.
     await publishAndSettle(history.slice(0, 3));
-    expect((await doc(String(history[0]!.data.message_id)))._version).toBe(T0 + 120_000);
+    expect((await doc(String(history[0]!.data.message_id)))._version).toBe(messageVersion("message.deleted", T0 + 120_000));
   });
 });

@@ -22,6 +22,12 @@ describe("parsePeriskopeTime", () => {
     expect(parsePeriskopeTime("1715599174")).toBe(1715599174000);
   });
 
+  it("reads micro- and nano-second epochs in their unit, not as far-future milliseconds", () => {
+    expect(parsePeriskopeTime(1715599174123456)).toBe(1715599174123);
+    expect(parsePeriskopeTime("1715599174123456")).toBe(1715599174123);
+    expect(parsePeriskopeTime(1715599174123456789)).toBe(1715599174123);
+  });
+
   it("returns null for what is not a time", () => {
     for (const v of ["", "yesterday", "2024-13-45 99:99", null, undefined, {}, -5, Number.NaN]) {
       expect(parsePeriskopeTime(v)).toBeNull();

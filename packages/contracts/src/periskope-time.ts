@@ -6,10 +6,21 @@
  * @example
  * parsePeriskopeTime("2024-05-13 11:19:34+00"); // 1715599174000
  * parsePeriskopeTime(1715599174);               // 1715599174000 (seconds)
+ * parsePeriskopeTime(1715599174000000);         // 1715599174000 (micro-seconds)
  */
 
-/** Numbers below this are epoch seconds, above it milliseconds (1e11 s is the year 5138). */
-const SECONDS_LIMIT = 1e11;
+/**
+ * An epoch number's unit follows from its size: each unit's values for the years 1973-5138 fill
+ * one band, three orders of magnitude wide, so a seconds, milli-, micro- or nano-second epoch is
+ * never read in the wrong unit (a micro-second epoch read as milliseconds would be the year 57000,
+ * and a versioned document written with it would never accept another event).
+ */
+const UNIT_BANDS: ReadonlyArray<{ readonly below: number; readonly toMs: number }> = [
+  { below: 1e11, toMs: 1000 }, // seconds
+  { below: 1e14, toMs: 1 }, // milliseconds
+  { below: 1e17, toMs: 1e-3 }, // micro-seconds
+  { below: Number.POSITIVE_INFINITY, toMs: 1e-6 }, // nano-seconds
+];
 
 // `YYYY-MM-DD[ T]HH:MM[:SS[.fraction]][Z|±HH[:?MM]]`; a bare `+00` offset is what Postgres prints.
 const TIME_PATTERN =
@@ -18,7 +29,8 @@ const TIME_PATTERN =
 export function parsePeriskopeTime(value: unknown): number | null {
   if (typeof value === "number") {
     if (!Number.isFinite(value) || value <= 0) return null;
-    return Math.round(value < SECONDS_LIMIT ? value * 1000 : value);
+    const band = UNIT_BANDS.find((b) => value < b.below)!;
+    return Math.round(value * band.toMs);
   }
   if (typeof value !== "string") return null;
   const text = value.trim();

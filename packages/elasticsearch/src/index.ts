@@ -1,7 +1,13 @@
 export { createElasticsearchClient, elasticsearchOptionsFromEnv, waitForElasticsearch } from "./client.ts";
 export type { ElasticsearchOptions } from "./client.ts";
-export { DEFAULT_TEMPLATES_DIR, indexNamesFromEnv, installTemplates, readTemplate, scopedIndexNames } from "./templates.ts";
+export { DEFAULT_TEMPLATES_DIR, indexNamesFromEnv, installTemplates, readTemplate, roleOfIndex, scopedIndexNames } from "./templates.ts";
+export { deleteIndices, IndexMappingError, indexState, nextIndexName } from "./index-aliases.ts";
+export type { IndexState, PreparedIndex } from "./index-aliases.ts";
+export { checkMapping } from "./mapping-check.ts";
+export type { MappingCheck, MappingConflict } from "./mapping-check.ts";
 export type { IndexNames, IndexRole, IndexTemplate } from "./templates.ts";
 export { bulkItemResult, classifyBulkItem } from "./bulk-outcome.ts";
 export type { BulkItemOutcome, BulkItemResult } from "./bulk-outcome.ts";
 export type { Client as ElasticsearchClient } from "@elastic/elasticsearch";
+export { MigrateIndexError, migrateIndex } from "./migrate-index.ts";
+export type { MigrateIndexOptions, MigrateIndexResult, MigrateProgress } from "./migrate-index.ts";

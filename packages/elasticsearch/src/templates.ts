@@ -1,7 +1,8 @@
 /**
- * Installs the index templates this package ships as JSON (`packages/elasticsearch/templates/`) and creates the indices they
+ * Installs the index templates this package ships as JSON (`packages/elasticsearch/templates/`) and prepares the indices they
  * describe, idempotently, so a worker can start against an empty cluster and ops can prepare a
- * cluster with the same files.
+ * cluster with the same files. Each configured name is an alias over `<name>-000001` (created when
+ * absent) and every existing index is checked against its template (`index-aliases.ts`).
  *
  * Index names are settings, so a template's `index_patterns` is the configured name (plus rollover
  * suffixes `<name>-*`), and the template is named after the index.
@@ -9,6 +10,7 @@
 import type { Client } from "@elastic/elasticsearch";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { generationOf, prepareIndex, type PreparedIndex } from "./index-aliases.ts";
 
 export type IndexRole = "messages" | "chatNames" | "events" | "commands";
 
@@ -53,7 +55,12 @@ export function indexNamesFromEnv(env: {
   };
 }
 
-export async function installTemplates(client: Client, names: IndexNames, dir = DEFAULT_TEMPLATES_DIR): Promise<void> {
+/**
+ * Resolves with each index as found (or created); rejects with an `IndexMappingError` naming the
+ * fix when an existing index contradicts its template.
+ */
+export async function installTemplates(client: Client, names: IndexNames, dir = DEFAULT_TEMPLATES_DIR): Promise<PreparedIndex[]> {
+  const prepared: PreparedIndex[] = [];
   for (const role of Object.keys(TEMPLATE_FILES) as IndexRole[]) {
     const index = names[role];
     const { _meta, template } = readTemplate(role, dir);
@@ -65,15 +72,13 @@ export async function installTemplates(client: Client, names: IndexNames, dir = 
       template: template as never,
       ...(_meta ? { _meta } : {}),
     });
-    await createIndexIfMissing(client, index);
+    prepared.push(await prepareIndex(client, index, template));
   }
+  return prepared;
 }
 
-async function createIndexIfMissing(client: Client, index: string): Promise<void> {
-  try {
-    await client.indices.create({ index, wait_for_active_shards: 1 });
-  } catch (error) {
-    const type = (error as { body?: { error?: { type?: string } } }).body?.error?.type;
-    if (type !== "resource_already_exists_exception") throw error;
-  }
+/** The role whose configured name is `index`, or whose `<name>-NNNNNN` indices it names. */
+export function roleOfIndex(names: IndexNames, index: string): IndexRole | undefined {
+  const roles = Object.keys(TEMPLATE_FILES) as IndexRole[];
+  return roles.find((role) => names[role] === index) ?? roles.find((role) => generationOf(names[role], index) !== undefined);
 }

@@ -24,6 +24,7 @@ export function elasticsearchService(paths: StackPaths, env: NodeJS.ProcessEnv):
   return {
     name: "elasticsearch",
     endpoint: LOCAL_ELASTICSEARCH_URL,
+    port: { port: ELASTICSEARCH_PORT, host: LOCAL_HOST, variable: "ELASTICSEARCH_URL", remedy: "set ELASTICSEARCH_URL to use a cluster elsewhere" },
     recordFile: path.join(paths.run, "elasticsearch.json"),
     lockFile: path.join(paths.run, "elasticsearch.lock"),
     logFile,

@@ -13,6 +13,19 @@ export { elasticsearchIsHealthy, pubsubEmulatorAnswers } from "./probes.ts";
 export { spawnDetached, stopProcessGroup, type DetachedProcess, type StopOutcome } from "./process-group.ts";
 export { isAlive, readRecordFile, recordOf, removeRecordFile, writeRecordFile, type ProcessRecord } from "./process-record.ts";
 export { livingGroupMembers } from "./proc-stat.ts";
+export { portIsFree } from "./port-holder.ts";
+export { firstTakenPort, type WantedPort } from "./taken-port.ts";
+export {
+  claimStartRecord,
+  readStartRecord,
+  removeStartRecord,
+  runningStackSettings,
+  startRecordFile,
+  stopLeftApps,
+  updateStartRecord,
+  type LeftApp,
+  type StartRecord,
+} from "./start-record.ts";
 // Test and benchmark helpers: a free port, and an emulator of one's own to stop, freeze or restart.
 export { freePort } from "./free-port.ts";
 export { startPrivateEmulator, type PrivateEmulator } from "./private-emulator.ts";

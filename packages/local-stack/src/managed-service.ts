@@ -4,6 +4,7 @@ import { logStack } from "./log.ts";
 import { logTail } from "./log-tail.ts";
 import { stopProcessGroup, type DetachedProcess } from "./process-group.ts";
 import { isAlive, readRecordFile, removeRecordFile, writeRecordFile } from "./process-record.ts";
+import { firstTakenPort, type WantedPort } from "./taken-port.ts";
 import { waitUntil } from "./wait-until.ts";
 
 /** A local service the stack can start, find again across processes, and stop. */
@@ -11,6 +12,8 @@ export interface ServiceDefinition {
   name: string;
   /** URL or host:port handed to clients. */
   endpoint: string;
+  /** The port it listens on, checked before a start so a foreign holder is named in one line. */
+  port: WantedPort;
   /** JSON record of the process the stack started (pid + start time). */
   recordFile: string;
   lockFile: string;
@@ -58,6 +61,8 @@ export function ensureService(service: ServiceDefinition): Promise<ServiceInUse>
 }
 
 async function startAndWait(service: ServiceDefinition): Promise<true> {
+  const taken = await firstTakenPort([service.port]);
+  if (taken) throw new Error(taken);
   const started = Date.now();
   const { child, record } = await service.start();
   writeRecordFile(service.recordFile, { ...record, endpoint: service.endpoint });

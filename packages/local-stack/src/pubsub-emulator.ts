@@ -14,6 +14,7 @@ export function pubsubEmulatorService(paths: StackPaths, env: NodeJS.ProcessEnv)
   return {
     name: "pubsub-emulator",
     endpoint: LOCAL_PUBSUB_EMULATOR_HOST,
+    port: { port: PUBSUB_EMULATOR_PORT, host: LOCAL_HOST, variable: "PUBSUB_EMULATOR_HOST", remedy: "set PUBSUB_EMULATOR_HOST to use an emulator elsewhere" },
     recordFile: path.join(paths.run, "pubsub-emulator.json"),
     lockFile: path.join(paths.run, "pubsub-emulator.lock"),
     logFile,

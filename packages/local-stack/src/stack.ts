@@ -4,6 +4,7 @@ import { elasticsearchService } from "./elasticsearch.ts";
 import { ensureService, stopServiceIfUnused, type ServiceDefinition, type ServiceInUse } from "./managed-service.ts";
 import { pubsubEmulatorAnswers } from "./probes.ts";
 import { pubsubEmulatorService } from "./pubsub-emulator.ts";
+import { ensureReaper } from "./reaper.ts";
 import { stackDir, stackPaths, type StackPaths } from "./stack-paths.ts";
 import { waitUntil } from "./wait-until.ts";
 
@@ -53,7 +54,7 @@ async function useElasticsearch(paths: StackPaths, env: NodeJS.ProcessEnv): Prom
     logStack(`elasticsearch: using ELASTICSEARCH_URL=${given}`);
     return { endpoint: given, managed: false };
   }
-  return ensureService(elasticsearchService(paths, env));
+  return ensureService(reaped(elasticsearchService(paths, env), paths));
 }
 
 async function usePubsubEmulator(paths: StackPaths, env: NodeJS.ProcessEnv): Promise<ServiceInUse> {
@@ -63,7 +64,18 @@ async function usePubsubEmulator(paths: StackPaths, env: NodeJS.ProcessEnv): Pro
     logStack(`pubsub-emulator: using PUBSUB_EMULATOR_HOST=${given}`);
     return { endpoint: given, managed: false };
   }
-  return ensureService(pubsubEmulatorService(paths, env));
+  return ensureService(reaped(pubsubEmulatorService(paths, env), paths));
+}
+
+/** A service whose start first makes sure a reaper will stop it once its last user is gone. */
+function reaped(service: ServiceDefinition, paths: StackPaths): ServiceDefinition {
+  return {
+    ...service,
+    start: async () => {
+      await ensureReaper(paths);
+      return service.start();
+    },
+  };
 }
 
 /**

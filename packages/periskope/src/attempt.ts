@@ -12,7 +12,7 @@ export interface AttemptRequest {
   operation: string;
   url: string;
   headers: Record<string, string>;
-  timeoutMs: number;
+  /** The caller's own signal: its abort is never retried. */
   signal?: AbortSignal | undefined;
   /** Non-2xx statuses handed back to the caller instead of failing (e.g. 404 for getChat). */
   passStatuses: readonly number[];
@@ -28,18 +28,17 @@ export interface ApiResponse {
 
 export type AttemptResult =
   | { ok: true; response: ApiResponse }
-  | { ok: false; error: PeriskopeApiError; status: number | undefined; headers: Headers | undefined };
+  | { ok: false; error: PeriskopeApiError; status: number | undefined };
 
-export async function attempt(request: AttemptRequest): Promise<AttemptResult> {
-  const timeout = AbortSignal.timeout(request.timeoutMs);
-  const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+/** `signal` fires on the attempt's timeout or the call's budget, and on the caller's abort. */
+export async function attempt(request: AttemptRequest, signal: AbortSignal): Promise<AttemptResult> {
   let response: Response;
   let text: string;
   try {
     response = await fetch(request.url, { headers: request.headers, signal });
     text = await response.text();
   } catch (cause) {
-    return { ok: false, error: thrownToError(cause, request), status: undefined, headers: undefined };
+    return { ok: false, error: thrownToError(cause, request, signal), status: undefined };
   }
 
   const traceId = response.headers.get("x-periskope-trace-id") ?? undefined;
@@ -58,7 +57,7 @@ export async function attempt(request: AttemptRequest): Promise<AttemptResult> {
       traceId,
       operation: request.operation,
     });
-    return { ok: false, error, status, headers: response.headers };
+    return { ok: false, error, status };
   }
 
   const parsed = parseJson(text);
@@ -75,20 +74,20 @@ export async function attempt(request: AttemptRequest): Promise<AttemptResult> {
     operation: request.operation,
     body,
   });
-  return { ok: false, error, status, headers: response.headers };
+  return { ok: false, error, status };
 }
 
-function thrownToError(cause: unknown, request: AttemptRequest): PeriskopeApiError {
+function thrownToError(cause: unknown, request: AttemptRequest, signal: AbortSignal): PeriskopeApiError {
   const base = { operation: request.operation, cause };
   // Check the caller's signal first: when both fire, the caller's intent wins and is never retried.
   if (request.signal?.aborted) {
     return new PeriskopeApiError({ ...base, code: CLIENT_ERROR_CODES.aborted, message: `Periskope ${request.operation}: aborted`, retryable: false });
   }
-  if (cause instanceof DOMException && cause.name === "TimeoutError") {
+  if (signal.aborted) {
     return new PeriskopeApiError({
       ...base,
       code: CLIENT_ERROR_CODES.timeout,
-      message: `Periskope ${request.operation}: no complete response within ${request.timeoutMs} ms`,
+      message: `Periskope ${request.operation}: no complete response within the attempt's timeout`,
       retryable: true,
     });
   }

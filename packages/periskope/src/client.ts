@@ -2,8 +2,9 @@
  * The Periskope REST client: the two chat endpoints the pipeline needs.
  *
  * `getChat` resolves one chat name (worker, one call per uncached chat); `listChats` pages the
- * phone's chats (refresh-cache command). Retries, rate-limit pauses and error classification live
- * below this file, so both operations behave the same way under failure.
+ * phone's chats (refresh-cache command). Both run through the client's one resilience policy
+ * (`policy.ts`: timeout, retry, shared rate-limit pause, breaker), so a process that shares one
+ * client shares its pauses and its breaker: a 429 seen by a refresh slows the lookups too.
  *
  * @example
  * ```ts
@@ -20,9 +21,8 @@ import type { ApiResponse } from "./attempt.ts";
 import { chatListSchema, chatSchema, type Chat } from "./chat.ts";
 import { CLIENT_ERROR_CODES, PeriskopeApiError } from "./errors.ts";
 import { toPhoneHeader } from "./phone.ts";
-import { RateLimitGate } from "./rate-limit-gate.ts";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.ts";
-import { send, type AttemptListener, type SendContext } from "./send.ts";
+import { DEFAULT_BREAKER, DEFAULT_RETRY_POLICY, PeriskopePolicy, type BreakerSettings, type CircuitStateName, type RetryPolicy } from "./policy.ts";
+import { send, type AttemptListener } from "./send.ts";
 
 /** The API rejects larger pages with 422 (reference §3); `limit=2000` itself is accepted. */
 export const MAX_LIST_LIMIT = 2000;
@@ -39,15 +39,16 @@ export interface PeriskopeClientOptions {
   /** Per-attempt timeout, covering the response body. */
   timeoutMs?: number | undefined;
   retry?: Partial<RetryPolicy> | undefined;
+  breaker?: Partial<BreakerSettings> | undefined;
   /** Called after every HTTP attempt (metrics). Must not throw; if it does, the error is ignored. */
   onAttempt?: AttemptListener | undefined;
-  /** Source of jitter; tests may pin it. */
-  random?: (() => number) | undefined;
 }
 
 export interface GetChatOptions {
   phone?: string | undefined;
   signal?: AbortSignal | undefined;
+  /** Called after each HTTP attempt of this call, besides the client's `onAttempt`. */
+  onAttempt?: AttemptListener | undefined;
 }
 
 export interface ListChatsOptions {
@@ -60,6 +61,8 @@ export interface ListChatsOptions {
   /** Which connected phone's chats to list; the list is scoped per phone. */
   phone: string;
   signal?: AbortSignal | undefined;
+  /** Called after each HTTP attempt of this call, besides the client's `onAttempt`. */
+  onAttempt?: AttemptListener | undefined;
 }
 
 export interface ChatPage {
@@ -81,19 +84,20 @@ export interface PeriskopeClient {
   /** The chat, or null when the API does not know it (404, or a 2xx without `chat_id`). */
   getChat(chatId: string, options?: GetChatOptions): Promise<Chat | null>;
   listChats(options: ListChatsOptions): Promise<ChatPage>;
+  /** Circuit breaker transitions (metrics, logs). */
+  onCircuitStateChange(listener: (state: CircuitStateName) => void): { dispose(): void };
 }
 
 export function createPeriskopeClient(options: PeriskopeClientOptions): PeriskopeClient {
   const baseUrl = validBaseUrl(options.baseUrl);
   if (options.apiKey.trim() === "") throw invalid("createPeriskopeClient", "apiKey is empty");
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-  const ctx: SendContext = {
-    policy,
+  const policy = new PeriskopePolicy({
+    ...DEFAULT_RETRY_POLICY,
+    ...options.retry,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    gate: new RateLimitGate(policy.maxServerDelayMs),
-    random: options.random ?? Math.random,
-    onAttempt: options.onAttempt,
-  };
+    breaker: { ...DEFAULT_BREAKER, ...options.breaker },
+  });
+  const context = (onAttempt: AttemptListener | undefined) => ({ policy, listeners: [options.onAttempt, onAttempt] });
 
   function headers(phone: string | undefined): Record<string, string> {
     const result: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, accept: "application/json" };
@@ -111,7 +115,7 @@ export function createPeriskopeClient(options: PeriskopeClientOptions): Periskop
       // encodeURIComponent sends `@` as `%40`, exactly like the official SDK (reference §2).
       const response = await send(
         { operation, url: `${baseUrl}/chats/${encodeURIComponent(chatId)}`, headers: headers(opts.phone), signal: opts.signal, passStatuses: [404] },
-        ctx,
+        context(opts.onAttempt),
       );
       if (response.status === 404) return null;
       return parseChat(response, operation);
@@ -127,9 +131,13 @@ export function createPeriskopeClient(options: PeriskopeClientOptions): Periskop
       if (opts.chatType !== undefined) query.set("chat_type", opts.chatType);
       const response = await send(
         { operation, url: `${baseUrl}/chats?${query}`, headers: headers(opts.phone), signal: opts.signal, passStatuses: [] },
-        ctx,
+        context(opts.onAttempt),
       );
       return parseChatPage(response, operation);
+    },
+
+    onCircuitStateChange(listener) {
+      return policy.onCircuitStateChange(listener);
     },
   };
 }

@@ -1,8 +1,8 @@
 /**
  * The one error type every Periskope API failure becomes, classified once, here.
  *
- * Callers branch on `retryable` (the retry loop in `send.ts` does, and so should the worker's
- * circuit breaker and nack logic) and log `code` plus `traceId`. `code` is the API's own body
+ * Callers branch on `retryable` (the client's retry and breaker in `policy.ts` do, through
+ * `isRetryable`) and log `code` plus `traceId`. `code` is the API's own body
  * `code` when it sent one (`UNAUTHORIZED_ERROR`, `VALIDATION_ERROR`, …), otherwise one of the
  * client-side codes below, so metrics and logs keep a low-cardinality vocabulary.
  *
@@ -24,6 +24,8 @@ export const CLIENT_ERROR_CODES = {
   aborted: "ABORTED",
   /** The client-wide rate-limit pause outlasts this call's retry budget; retry later. */
   rateLimited: "RATE_LIMITED",
+  /** The client's circuit breaker is open after repeated retryable failures; retry later. */
+  circuitOpen: "CIRCUIT_OPEN",
   /** A 2xx whose body is not the documented shape (not JSON, wrong field types). */
   malformed: "MALFORMED_RESPONSE",
   /** Rejected before sending (e.g. limit above 2000): a programming error, never retried. */
@@ -104,6 +106,11 @@ export class PeriskopeApiError extends Error {
       cause: this.cause,
     };
   }
+}
+
+/** What the client's retry and breaker branch on: a classified error that is worth trying again. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof PeriskopeApiError && error.retryable;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * @periskope-pipeline/periskope — the Periskope REST client (chat lookups and chat listing) with
- * typed, classified errors and retries that honour the API's rate-limit hints.
+ * typed, classified errors and one resilience policy (timeout, retry honouring the API's rate-limit
+ * hints, a pause shared by every call, circuit breaker).
  */
 export {
   createPeriskopeClient,
@@ -13,8 +14,7 @@ export {
   type PeriskopeClientOptions,
 } from "./client.ts";
 export type { Chat } from "./chat.ts";
-export { CLIENT_ERROR_CODES, isRetryableStatus, PeriskopeApiError, type PeriskopeApiErrorInit } from "./errors.ts";
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.ts";
-export { serverAdvisedDelayMs } from "./retry-after.ts";
+export { CLIENT_ERROR_CODES, PeriskopeApiError, type PeriskopeApiErrorInit } from "./errors.ts";
+export { type BreakerSettings, type CircuitStateName, type RetryPolicy } from "./policy.ts";
 export { toPhoneHeader } from "./phone.ts";
 export type { AttemptEvent, AttemptListener } from "./send.ts";

@@ -1,10 +1,10 @@
 /**
  * Client-wide pause shared by every call of one client.
  *
- * When one call learns the server wants a pause (a 429 with a wait hint, or
- * `X-RateLimit-Remaining: 0` with a reset), the other calls in flight through the same client
- * should not keep hitting the limit either: the reference recommends throttling ahead of time
- * when Remaining reaches 0 (§4). Each attempt waits until `notBefore` first.
+ * When one call learns the server wants a pause (a failed attempt's `Retry-After` or, on a 429,
+ * `X-RateLimit-Reset`; or `X-RateLimit-Remaining: 0` with a reset on a success), the other calls
+ * through the same client should not keep hitting the limit either: the reference recommends
+ * throttling ahead of time when Remaining reaches 0 (§4). Each attempt waits until `notBefore` first.
  */
 import { serverAdvisedDelayMs } from "./retry-after.ts";
 
@@ -16,13 +16,16 @@ export class RateLimitGate {
     this.maxPauseMs = maxPauseMs;
   }
 
-  /** Learn from a response's status and headers. */
-  observe(status: number, headers: Headers, nowMs: number): void {
-    const exhausted = status === 429 || headers.get("x-ratelimit-remaining")?.trim() === "0";
-    if (!exhausted) return;
+  /** A failed attempt's server-advised wait (`PeriskopeApiError.retryAfterMs`), capped. */
+  hold(waitMs: number, nowMs: number): void {
+    this.notBefore = Math.max(this.notBefore, nowMs + Math.min(waitMs, this.maxPauseMs));
+  }
+
+  /** A successful response that used up the window pauses every call until the window resets. */
+  observe(headers: Headers, nowMs: number): void {
+    if (headers.get("x-ratelimit-remaining")?.trim() !== "0") return;
     const advised = serverAdvisedDelayMs(headers, nowMs);
-    if (advised === undefined) return;
-    this.notBefore = Math.max(this.notBefore, nowMs + Math.min(advised, this.maxPauseMs));
+    if (advised !== undefined) this.hold(advised, nowMs);
   }
 
   /** How long an attempt starting now has to wait. */

@@ -6,6 +6,7 @@
  * rename notification's time, the chat's `updated_at`), so an older answer arriving late cannot
  * overwrite a newer rename; a write that loses that race is simply superseded.
  */
+import { parsePeriskopeTime } from "@periskope-pipeline/contracts";
 import { bulkItemResult, classifyBulkItem, type ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import { resolved, type ChatNameResolution, type ChatNameUpdate } from "./chat-name.ts";
 
@@ -28,18 +29,19 @@ export class CacheIndex {
   async lookup(chatIds: readonly string[]): Promise<Map<string, ChatNameResolution>> {
     const found = new Map<string, ChatNameResolution>();
     if (chatIds.length === 0) return found;
-    const response = await this.es.mget<{ chat_name?: unknown; chat_type?: unknown }>({
+    const response = await this.es.mget<{ chat_name?: unknown; chat_type?: unknown; chat_updated_at?: unknown }>({
       index: this.index,
       ids: [...chatIds],
-      _source_includes: ["chat_name", "chat_type"],
+      _source_includes: ["chat_name", "chat_type", "chat_updated_at"],
       // A name written by another replica a moment ago is readable at once (mget is real-time).
       realtime: true,
     });
     for (const doc of response.docs) {
       if (!("found" in doc) || !doc.found || !doc._source) continue;
-      const { chat_name: name, chat_type: type } = doc._source;
+      const { chat_name: name, chat_type: type, chat_updated_at: updatedAt } = doc._source;
       if (typeof name !== "string" || name === "") continue;
-      found.set(doc._id, resolved(name, typeof type === "string" ? type : undefined));
+      // The name's change time orders it against names remembered in memory (memory-tier.ts).
+      found.set(doc._id, resolved(name, typeof type === "string" ? type : undefined, parsePeriskopeTime(updatedAt) ?? undefined));
     }
     return found;
   }

@@ -9,27 +9,31 @@ import { ApiTier } from "./api-tier.ts";
 import { CacheIndex } from "./cache-index.ts";
 import { CacheWriteBuffer } from "./cache-write-buffer.ts";
 import type { ChatNameResolution, ChatNameUpdate, UnresolvedReason } from "./chat-name.ts";
-import { CircuitBreaker, type CircuitState } from "./circuit-breaker.ts";
 import { fillChatNames, type FillChatNamesResult } from "./fill-chat-names.ts";
 import { FillQueue } from "./fill-queue.ts";
 import { MemoryTier } from "./memory-tier.ts";
 import { ChatNameResolver, type LookupResult, type Tier } from "./resolver.ts";
 import { UnresolvedChats } from "./unresolved-chats.ts";
-import type { PeriskopeClient } from "@periskope-pipeline/periskope";
+import { unresolvedChatsInIndex } from "./unresolved-in-index.ts";
+import type { CircuitStateName, PeriskopeClient } from "@periskope-pipeline/periskope";
 
 export interface ChatNameServiceOptions {
   readonly es: ElasticsearchClient;
   readonly messagesIndex: string;
   readonly cacheIndex: string;
+  /** The worker's one client (shared with the commands); its breaker turns lookups away during outages. */
   readonly periskope: PeriskopeClient | undefined;
   readonly log: Logger;
   readonly memory: { readonly maxEntries: number; readonly ttlMs: number; readonly negativeTtlMs: number; readonly revalidateMs?: number };
   readonly apiConcurrency: number;
+  /** Lookups allowed to wait for an API slot; more are indexed unresolved and looked up later. */
+  readonly apiMaxQueued: number;
   /** `PERISKOPE_PHONES`: lookups are scoped to the message's phone when it is one of these. */
   readonly phones?: readonly string[];
-  readonly breaker: { readonly failureThreshold: number; readonly cooldownMs: number };
   readonly resolveBudgetMs: number;
   readonly retryIntervalMs: number;
+  /** How many chats left unresolved in the messages index are read back at startup (0: none). */
+  readonly unresolvedSeedMax?: number;
   /** Reads the cache index with the pipeline's Elasticsearch retry policy. */
   readonly withElasticsearchRetry: <T>(call: () => Promise<T>) => Promise<T>;
   /** Delay before filling learned names into messages (must exceed the index refresh interval). */
@@ -37,7 +41,9 @@ export interface ChatNameServiceOptions {
   readonly hooks?: {
     readonly onLookup?: (tier: Tier, result: LookupResult, count: number) => void;
     readonly onSingleFlightJoin?: () => void;
-    readonly onBreakerState?: (state: CircuitState) => void;
+    readonly onBreakerState?: (state: CircuitStateName) => void;
+    /** API lookups waiting for a slot, after each change. */
+    readonly onLookupsQueued?: (queued: number) => void;
     readonly onUnresolvedSize?: (size: number) => void;
     readonly onFilled?: (messages: number) => void;
     /** Names learned without an API call (webhooks; refresh-cache via `remember`). */
@@ -55,6 +61,8 @@ export class ChatNameService {
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly lookups = new AbortController();
   private retrying: Promise<void> | undefined;
+  private seeding: Promise<void> | undefined;
+  private readonly circuitWatch: { dispose(): void } | undefined;
 
   constructor(options: ChatNameServiceOptions) {
     this.options = options;
@@ -66,18 +74,16 @@ export class ChatNameService {
       onError: (error, count) =>
         log.warn({ event: "ChatNameCacheWriteFailed", stage: "resolve", code: errorCode(error), retryable: true, count }, "could not write chat names back to the cache index"),
     });
-    const breaker = new CircuitBreaker({
-      ...options.breaker,
-      onStateChange: (state) => {
-        hooks?.onBreakerState?.(state);
-        const level = state === "open" ? "warn" : "info";
-        log[level]({ event: "PeriskopeCircuitChanged", stage: "resolve", code: state }, `Periskope circuit ${state}`);
-      },
+    this.circuitWatch = options.periskope?.onCircuitStateChange((state) => {
+      hooks?.onBreakerState?.(state);
+      const level = state === "open" ? "warn" : "info";
+      log[level]({ event: "PeriskopeCircuitChanged", stage: "resolve", code: state }, `Periskope circuit ${state}`);
     });
     const api = new ApiTier({
       client: options.periskope,
       concurrency: options.apiConcurrency,
-      breaker,
+      maxQueued: options.apiMaxQueued,
+      ...(hooks?.onLookupsQueued ? { onQueued: hooks.onLookupsQueued } : {}),
       ...(options.phones ? { phones: options.phones } : {}),
       onFailure: (error) =>
         log.warn({ event: "ChatNameLookupFailed", stage: "resolve", code: errorCode(error), retryable: true, count: 1 }, "Periskope chat lookup failed"),
@@ -120,17 +126,21 @@ export class ChatNameService {
     this.options.hooks?.onLearned?.("webhook", updates.length);
   }
 
-  /** Names already in the cache index (written by refresh-cache): memory only. */
-  remember(updates: readonly ChatNameUpdate[]): void {
-    this.resolver.remember(updates);
+  /**
+   * Names already in the cache index (written by refresh-cache): memory only. Returns those memory
+   * took (not older than the name it holds).
+   */
+  remember(updates: readonly ChatNameUpdate[]): ChatNameUpdate[] {
+    const taken = this.resolver.remember(updates);
     for (const u of updates) this.unresolved.forget(u.chatId);
     if (updates.length > 0) this.options.hooks?.onLearned?.("refresh", updates.length);
+    return taken;
   }
 
-  /** For the commands module: remember names and fill them into indexed messages now. */
+  /** For the commands module: remember names and fill them into indexed messages now (older ones are not filled). */
   async namesChanged(updates: readonly ChatNameUpdate[]): Promise<FillChatNamesResult> {
-    this.remember(updates);
-    const result = await fillChatNames(this.options.es, this.options.messagesIndex, updates);
+    const taken = this.remember(updates);
+    const result = await fillChatNames(this.options.es, this.options.messagesIndex, taken);
     this.options.hooks?.onFilled?.(result.updated);
     return result;
   }
@@ -149,9 +159,26 @@ export class ChatNameService {
     this.fills.schedule(known);
   }
 
-  /** Starts the periodic retry of chats that failed for lack of an API. */
+  /** Starts the periodic retry of chats that failed for lack of an API, beginning with those a previous process left. */
   start(): void {
-    this.retryTimer ??= setInterval(() => void this.retryUnresolved(), this.options.retryIntervalMs).unref();
+    if (this.retryTimer) return;
+    this.retryTimer = setInterval(() => void this.retryUnresolved(), this.options.retryIntervalMs).unref();
+    this.seeding = this.seedUnresolved();
+  }
+
+  /** Reads back the chats the messages index still holds unresolved (a restart forgot them) and asks again. */
+  private async seedUnresolved(): Promise<void> {
+    const max = this.options.unresolvedSeedMax ?? 0;
+    if (max === 0) return;
+    try {
+      const chats = await this.options.withElasticsearchRetry(() => unresolvedChatsInIndex(this.options.es, this.options.messagesIndex, max));
+      this.unresolved.seed(chats);
+      if (chats.size > 0) this.options.log.info({ event: "UnresolvedChatsSeeded", stage: "resolve", count: chats.size }, "chats left unresolved in the index will be looked up again");
+    } catch (error) {
+      this.options.log.warn({ event: "UnresolvedChatsSeedFailed", stage: "resolve", code: errorCode(error), retryable: true, count: 0 }, "could not read unresolved chats from the index; backfill-chat-names fills them");
+      return;
+    }
+    await this.retryUnresolved();
   }
 
   /** Looks up again the chats indexed without names because the API was unavailable. */
@@ -185,8 +212,10 @@ export class ChatNameService {
   async close(): Promise<void> {
     clearInterval(this.retryTimer);
     this.retryTimer = undefined;
+    this.circuitWatch?.dispose();
     // Lookups still running would only fill names later; shutdown does not wait for their retries.
     this.lookups.abort();
+    await this.seeding;
     await this.retrying;
     await this.resolver.settled();
     await this.fills.close();

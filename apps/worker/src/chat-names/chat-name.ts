@@ -28,13 +28,14 @@ export type UnresolvedReason =
   | "pending";
 
 export type ChatNameResolution =
-  | { readonly status: "resolved"; readonly name: string; readonly chatType?: string | undefined }
+  /** `changedAt`: when the name became true (epoch ms), where the tier knows it (the cache index). */
+  | { readonly status: "resolved"; readonly name: string; readonly chatType?: string | undefined; readonly changedAt?: number | undefined }
   | { readonly status: "unresolved"; readonly reason: UnresolvedReason };
 
 export const UNKNOWN: ChatNameResolution = { status: "unresolved", reason: "unknown" };
 export const UNAVAILABLE: ChatNameResolution = { status: "unresolved", reason: "unavailable" };
 export const PENDING: ChatNameResolution = { status: "unresolved", reason: "pending" };
 
-export function resolved(name: string, chatType?: string): ChatNameResolution {
-  return chatType === undefined ? { status: "resolved", name } : { status: "resolved", name, chatType };
+export function resolved(name: string, chatType?: string, changedAt?: number): ChatNameResolution {
+  return { status: "resolved", name, ...(chatType !== undefined ? { chatType } : {}), ...(changedAt !== undefined ? { changedAt } : {}) };
 }

@@ -3,9 +3,11 @@
  * search by `chat_id` with `search_after`, then bulk partial updates. Core APIs only (design §8: no
  * update-by-query, no scripts), so it runs on the test distribution and every managed cluster.
  *
- * A partial update re-indexes the document with an internal version bump (+1 on the external
- * version, i.e. one millisecond), which keeps an exact redelivery of the same event from erasing
- * the name again; `retry_on_conflict` covers a newer event landing between read and write.
+ * A partial update re-indexes the document with its version + 1. Message versions leave a gap of
+ * 256 between consecutive states (stages/event-version.ts), so the bump stays inside the state's
+ * slot: a newer event, even one in the same millisecond, is still above it and wins, while a
+ * redelivery of the filled state itself is now below it and is superseded instead of erasing the
+ * name. `retry_on_conflict` covers a newer event landing between read and write.
  *
  * @example
  * const { updated } = await fillChatNames(es, "whatsapp_messages", [

@@ -7,4 +7,3 @@ export type { ChatNameResolution, ChatNameSource, ChatNameUpdate, UnresolvedReas
 export { CacheIndex, type CacheWriteResult } from "./cache-index.ts";
 export { fillChatNames, type FillChatNamesOptions, type FillChatNamesResult, type KnownChatName } from "./fill-chat-names.ts";
 export { chatNameUpdateFromEvent } from "./updates-from-events.ts";
-export type { CircuitState } from "./circuit-breaker.ts";

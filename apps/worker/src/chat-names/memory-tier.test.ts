@@ -59,4 +59,14 @@ describe("MemoryTier", () => {
     tier.rememberName("a", "Ops renamed");
     expect(tier.isDue("a")).toBe(false);
   });
+
+  it("orders names by change time: an older name is refused, an equal or unknown time is taken", () => {
+    const tier = new MemoryTier({ maxEntries: 10, ttlMs: 60_000, negativeTtlMs: 1_000 });
+    expect(tier.rememberName("g", "Renamed", "group", 2_000)).toBe(true);
+    expect(tier.rememberName("g", "Original", "group", 1_000)).toBe(false);
+    expect(tier.get("g")).toEqual({ status: "resolved", name: "Renamed", chatType: "group" });
+    expect(tier.rememberName("g", "Same instant", "group", 2_000)).toBe(true);
+    expect(tier.rememberName("g", "From an answer without a time", "group")).toBe(true);
+    expect(tier.nameOf("g")).toBe("From an answer without a time");
+  });
 });

@@ -6,6 +6,11 @@
  * A name is served from memory for the whole TTL, but after `revalidateMs` it is due to be compared
  * with the cache index again (the resolver does that in the batch's one `mget`): a chat renamed by a
  * refresh, or learned anew by another replica, reaches every replica within that time.
+ *
+ * Names are ordered by their change time, as the cache index orders them (`external_gte` on it): a
+ * name known to have changed before the remembered one (a replayed rename, a slow API answer from
+ * before a rename) is refused. A name without a change time is taken, as the cache index takes it
+ * with the time it is written.
  */
 import { LRUCache } from "lru-cache";
 import { resolved, UNKNOWN, type ChatNameResolution } from "./chat-name.ts";
@@ -20,7 +25,9 @@ export interface MemoryTierOptions {
   readonly now?: () => number;
 }
 
-type Entry = { readonly name: string; readonly chatType?: string | undefined; checkedAt: number } | { readonly unknown: true };
+type Entry =
+  | { readonly name: string; readonly chatType?: string | undefined; readonly changedAt?: number | undefined; checkedAt: number }
+  | { readonly unknown: true };
 
 export class MemoryTier {
   private readonly cache: LRUCache<string, Entry>;
@@ -53,9 +60,17 @@ export class MemoryTier {
     return entry && "name" in entry ? entry.name : undefined;
   }
 
-  rememberName(chatId: string, name: string, chatType?: string): void {
-    const checkedAt = this.now();
-    this.cache.set(chatId, chatType === undefined ? { name, checkedAt } : { name, chatType, checkedAt });
+  /**
+   * Remembers a name unless the one remembered changed later (`changedAt`, epoch ms); returns
+   * whether it was taken. An equal time takes the new name, like `external_gte`.
+   */
+  rememberName(chatId: string, name: string, chatType?: string, changedAt?: number): boolean {
+    const current = this.cache.peek(chatId);
+    if (current !== undefined && "name" in current && current.changedAt !== undefined && changedAt !== undefined && changedAt < current.changedAt) {
+      return false;
+    }
+    this.cache.set(chatId, { name, checkedAt: this.now(), ...(chatType !== undefined ? { chatType } : {}), ...(changedAt !== undefined ? { changedAt } : {}) });
+    return true;
   }
 
   /** Whether the remembered name is due to be compared with the cache index again. */

@@ -4,7 +4,6 @@ import { ApiTier } from "./api-tier.ts";
 import type { CacheIndex } from "./cache-index.ts";
 import { CacheWriteBuffer } from "./cache-write-buffer.ts";
 import { resolved, type ChatNameResolution, type ChatNameUpdate } from "./chat-name.ts";
-import { CircuitBreaker } from "./circuit-breaker.ts";
 import { MemoryTier } from "./memory-tier.ts";
 import { ChatNameResolver } from "./resolver.ts";
 
@@ -19,7 +18,7 @@ interface Fixture {
   memory: MemoryTier;
 }
 
-function fixture(options: { names?: Record<string, string>; cached?: Record<string, string>; apiDelayMs?: number; cacheDelayMs?: (call: number) => number; budgetMs?: number; failing?: boolean; now?: () => number } = {}): Fixture {
+function fixture(options: { names?: Record<string, string>; cached?: Record<string, string>; cachedAt?: Record<string, number>; apiDelayMs?: number; cacheDelayMs?: (call: number) => number; budgetMs?: number; failing?: boolean; now?: () => number; concurrency?: number } = {}): Fixture {
   const apiCalls: string[] = [];
   const cacheReads: string[][] = [];
   const written: ChatNameUpdate[] = [];
@@ -36,13 +35,14 @@ function fixture(options: { names?: Record<string, string>; cached?: Record<stri
     async listChats() {
       throw new Error("not used");
     },
+    onCircuitStateChange: () => ({ dispose() {} }),
   };
   const cache = {
     async lookup(ids: readonly string[]) {
       cacheReads.push([...ids]);
       await sleep(options.cacheDelayMs?.(cacheReads.length) ?? 0);
       const found = new Map<string, ChatNameResolution>();
-      for (const id of ids) if (options.cached?.[id]) found.set(id, resolved(options.cached[id]!));
+      for (const id of ids) if (options.cached?.[id]) found.set(id, resolved(options.cached[id]!, undefined, options.cachedAt?.[id]));
       return found;
     },
   } as unknown as CacheIndex;
@@ -56,7 +56,7 @@ function fixture(options: { names?: Record<string, string>; cached?: Record<stri
   const resolver = new ChatNameResolver({
     memory,
     cache,
-    api: new ApiTier({ client, concurrency: 4, breaker: new CircuitBreaker({ failureThreshold: 2, cooldownMs: 60_000 }) }),
+    api: new ApiTier({ client, concurrency: options.concurrency ?? 4, maxQueued: 1_000 }),
     writeBack,
     budgetMs: options.budgetMs ?? 1_000,
     readCache: (lookup) => lookup(),
@@ -116,6 +116,16 @@ describe("ChatNameResolver", () => {
     expect(f.memory.nameOf("slow")).toBe("Slow");
   });
 
+  it("drops lookups still queued when their batch's budget has passed, keeping the one that started", async () => {
+    const f = fixture({ names: { a: "A", b: "B", c: "C" }, apiDelayMs: 60, budgetMs: 20, concurrency: 1 });
+    const result = await f.resolver.resolve(chats("a", "b", "c"));
+    expect([...result.values()].every((r) => r.status === "unresolved" && r.reason === "pending")).toBe(true);
+    await f.resolver.settled();
+    expect(f.apiCalls).toEqual(["a"]);
+    expect(f.learned.map((u) => u.chatId)).toEqual(["a"]);
+    expect(f.memory.get("b")).toBeUndefined(); // not remembered as unknown: asked again later
+  });
+
   it("reports failed lookups as unavailable without remembering them", async () => {
     const f = fixture({ failing: true });
     const result = await f.resolver.resolve(chats("a"));
@@ -159,5 +169,27 @@ describe("ChatNameResolver", () => {
     expect(f.learned).toEqual([]);
     await f.resolver.resolve(chats("a"));
     expect(f.cacheReads).toHaveLength(1);
+  });
+
+  it("ignores a replayed rename older than the remembered name: memory, cache write-back and fills keep the newer one", async () => {
+    const f = fixture();
+    f.resolver.learn([{ chatId: "g", chatName: "Renamed", source: "webhook", changedAt: 2_000 }]);
+    f.resolver.learn([{ chatId: "g", chatName: "Original", source: "webhook", changedAt: 1_000 }]);
+    await f.resolver.settled();
+    expect(f.memory.nameOf("g")).toBe("Renamed");
+    expect(f.written.map((u) => u.chatName)).toEqual(["Renamed"]);
+    expect(f.learned.map((u) => u.chatName)).toEqual(["Renamed"]);
+  });
+
+  it("keeps a remembered name over an older one the cache index still holds at revalidation", async () => {
+    let now = 0;
+    const f = fixture({ cached: { g: "Original" }, cachedAt: { g: 1_000 }, now: () => now });
+    f.resolver.learn([{ chatId: "g", chatName: "Renamed", source: "webhook", changedAt: 2_000 }]);
+    now += 60_000;
+    const names = await f.resolver.resolve(chats("g"));
+    expect(names.get("g")).toEqual(resolved("Renamed", undefined));
+    expect(f.memory.nameOf("g")).toBe("Renamed");
+    expect(f.memory.isDue("g")).toBe(false);
+    expect(f.learned.map((u) => u.chatName)).toEqual(["Renamed"]);
   });
 });

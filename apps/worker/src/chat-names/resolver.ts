@@ -20,7 +20,8 @@ import type { MemoryTier } from "./memory-tier.ts";
 import { SingleFlight } from "./single-flight.ts";
 
 export type Tier = "memory" | "cache" | "api";
-export type LookupResult = "hit" | "miss" | "negative" | "error" | "revalidated" | "changed";
+/** `dropped`: an API lookup never sent (its queue was full, or its batch's budget passed first). */
+export type LookupResult = "hit" | "miss" | "negative" | "error" | "dropped" | "revalidated" | "changed";
 
 export interface ResolverOptions {
   readonly memory: MemoryTier;
@@ -76,16 +77,15 @@ export class ChatNameResolver {
     const apiMisses: string[] = [];
     for (const chatId of memoryMisses) {
       const hit = cached.get(chatId);
-      if (hit?.status === "resolved") {
-        memory.rememberName(chatId, hit.name, hit.chatType);
-        result.set(chatId, hit);
-      } else apiMisses.push(chatId);
+      if (hit?.status === "resolved") result.set(chatId, this.rememberResolved(chatId, hit));
+      else apiMisses.push(chatId);
     }
     onLookup?.("cache", "hit", memoryMisses.length - apiMisses.length);
     onLookup?.("cache", "miss", apiMisses.length);
     if (apiMisses.length === 0) return result;
 
-    const answers = await this.awaitWithinBudget(apiMisses.map((chatId) => this.lookUpOnce(chatId, chats.get(chatId))));
+    const deadline = Date.now() + this.options.budgetMs;
+    const answers = await this.awaitWithinBudget(apiMisses.map((chatId) => this.lookUpOnce(chatId, chats.get(chatId), deadline)));
     apiMisses.forEach((chatId, i) => result.set(chatId, answers[i] ?? PENDING));
     return result;
   }
@@ -99,12 +99,13 @@ export class ChatNameResolver {
     const changed: ChatNameUpdate[] = [];
     for (const chatId of due) {
       const hit = cached.get(chatId);
-      if (hit?.status !== "resolved" || hit.name === this.options.memory.nameOf(chatId)) {
+      // A name the cache index holds from before the remembered one (whose write-back is still on
+      // its way) is refused too: memory keeps the newer name.
+      if (hit?.status !== "resolved" || hit.name === this.options.memory.nameOf(chatId) || !this.options.memory.rememberName(chatId, hit.name, hit.chatType, hit.changedAt)) {
         this.options.memory.markChecked(chatId);
         continue;
       }
-      this.options.memory.rememberName(chatId, hit.name, hit.chatType);
-      result.set(chatId, hit);
+      result.set(chatId, resolved(hit.name, hit.chatType));
       changed.push({ chatId, chatName: hit.name, ...(hit.chatType ? { chatType: hit.chatType } : {}), source: "cache" });
     }
     if (due.length > 0) this.options.onLookup?.("cache", "revalidated", due.length);
@@ -114,17 +115,26 @@ export class ChatNameResolver {
     }
   }
 
-  /** Names learned from webhooks: remembered, written to the cache index, filled into messages. */
+  /**
+   * Names learned from webhooks: remembered, written to the cache index, filled into messages —
+   * except those older than the name remembered (a replayed rename), which would regress all three.
+   */
   learn(updates: readonly ChatNameUpdate[]): void {
-    if (updates.length === 0) return;
-    this.remember(updates);
-    this.options.writeBack.add(updates);
-    this.options.onLearned(updates);
+    const newer = this.remember(updates);
+    if (newer.length === 0) return;
+    this.options.writeBack.add(newer);
+    this.options.onLearned(newer);
   }
 
-  /** Names someone else already wrote to the cache index (refresh-cache): memory only. */
-  remember(updates: readonly ChatNameUpdate[]): void {
-    for (const u of updates) this.options.memory.rememberName(u.chatId, u.chatName, u.chatType);
+  /** Names someone else already wrote to the cache index (refresh-cache): memory only. Returns those taken. */
+  remember(updates: readonly ChatNameUpdate[]): ChatNameUpdate[] {
+    return updates.filter((u) => this.options.memory.rememberName(u.chatId, u.chatName, u.chatType, u.changedAt));
+  }
+
+  /** A name read from the cache index, unless memory holds a newer one: what the batch uses. */
+  private rememberResolved(chatId: string, hit: ChatNameResolution & { status: "resolved" }): ChatNameResolution {
+    if (this.options.memory.rememberName(chatId, hit.name, hit.chatType, hit.changedAt)) return resolved(hit.name, hit.chatType);
+    return this.options.memory.get(chatId) ?? resolved(hit.name, hit.chatType);
   }
 
   /** Lookups still running (shutdown waits for their write-backs). */
@@ -133,19 +143,20 @@ export class ChatNameResolver {
     await this.options.writeBack.flush();
   }
 
-  private lookUpOnce(chatId: string, phone: string | undefined): Promise<ChatNameResolution> {
+  private lookUpOnce(chatId: string, phone: string | undefined, deadline: number): Promise<ChatNameResolution> {
     return this.flights.run(chatId, async () => {
       // A flight for this chat may have finished while this batch was reading the cache index:
       // its answer is in memory (set before a flight ends), and asking again would be a second call.
       const known = this.options.memory.get(chatId);
       if (known !== undefined) return known;
-      const answer = await this.options.api.lookup(chatId, phone, this.options.signal);
+      const answer = await this.options.api.lookup(chatId, { phone, signal: this.options.signal, deadline });
       if (answer.kind === "found") {
         const update = updateFromChat(chatId, answer.chat);
-        this.options.memory.rememberName(chatId, update.chatName, update.chatType);
+        this.options.onLookup?.("api", "hit", 1);
+        // A rename that arrived by webhook while the call was out is newer than its answer.
+        if (!this.options.memory.rememberName(chatId, update.chatName, update.chatType, update.changedAt)) return this.options.memory.get(chatId) ?? UNAVAILABLE;
         this.options.writeBack.add([update]);
         this.options.onLearned([update]);
-        this.options.onLookup?.("api", "hit", 1);
         return resolved(update.chatName, update.chatType);
       }
       if (answer.kind === "unknown") {
@@ -153,7 +164,7 @@ export class ChatNameResolver {
         this.options.onLookup?.("api", "negative", 1);
         return UNKNOWN;
       }
-      this.options.onLookup?.("api", "error", 1);
+      this.options.onLookup?.("api", answer.kind === "dropped" ? "dropped" : "error", 1);
       return UNAVAILABLE;
     });
   }

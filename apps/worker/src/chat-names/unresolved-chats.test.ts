@@ -30,4 +30,12 @@ describe("UnresolvedChats", () => {
     expect(chats.size).toBe(2);
     expect(sizes.at(-1)).toBe(2);
   });
+
+  it("seeds chats found unresolved in the index as worth asking again, keeping what it already knows", () => {
+    const chats = new UnresolvedChats();
+    chats.track("nobody", "unknown", undefined);
+    chats.seed(new Map([["nobody", undefined], ["left", "1@c.us"]]));
+    expect(chats.retryable()).toEqual(new Map([["left", "1@c.us"]]));
+    expect(chats.size).toBe(2);
+  });
 });

@@ -5,7 +5,8 @@
  * said it does not know are not asked again from here; their name arrives by webhook or refresh.
  *
  * Bounded: past `maxChats` the oldest entries are dropped (the backfill-chat-names command covers
- * anything this process forgot, including after a restart).
+ * anything this process forgot). After a restart the list is seeded from the messages index
+ * (`unresolved-in-index.ts`), so the chats a previous process left unresolved are still filled.
  */
 import type { ChatNameResolution, UnresolvedReason } from "./chat-name.ts";
 
@@ -37,6 +38,11 @@ export class UnresolvedChats {
       if (oldest !== undefined) this.chats.delete(oldest);
     }
     this.onSizeChange?.(this.chats.size);
+  }
+
+  /** Chats found unresolved in the messages index at startup; those tracked already keep their reason. */
+  seed(chats: ReadonlyMap<string, string | undefined>): void {
+    for (const [chatId, phone] of chats) if (!this.chats.has(chatId)) this.track(chatId, "unavailable", phone);
   }
 
   forget(chatId: string): void {

@@ -7,26 +7,24 @@ import type { PubSub } from "@google-cloud/pubsub";
 import type { IndexNames } from "@periskope-pipeline/elasticsearch";
 import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import type { Logger, Registry } from "@periskope-pipeline/observability";
-import type { AttemptListener, PeriskopeClient } from "@periskope-pipeline/periskope";
+import type { PeriskopeClient } from "@periskope-pipeline/periskope";
 import type { TopologyNames } from "@periskope-pipeline/pubsub";
 import type { ChatNameUpdate } from "../chat-names/index.ts";
 import type { CommandSettings } from "./settings.ts";
 
 export type { ChatNameUpdate };
 
-/**
- * Builds a Periskope client for one command run. A factory rather than a shared client so a run can
- * count its own HTTP attempts (`api_calls`) and have its own rate-limit gate.
- */
-export type PeriskopeClientFactory = (options: { onAttempt?: AttemptListener }) => PeriskopeClient;
-
 export interface CommandDeps {
   readonly es: ElasticsearchClient;
   readonly indices: IndexNames;
   readonly pubsub: PubSub;
   readonly topology: TopologyNames;
-  /** Null when no `PERISKOPE_API_KEY` is configured: `refresh-cache` then fails with a clear error. */
-  readonly periskope: PeriskopeClientFactory | null;
+  /**
+   * The worker's one Periskope client, shared with the pipeline so both obey one rate-limit pause
+   * and one breaker; a run counts its own attempts with a per-call `onAttempt`. Null when no
+   * `PERISKOPE_API_KEY` is configured: `refresh-cache` then fails with a clear error.
+   */
+  readonly periskope: PeriskopeClient | null;
   /** `PERISKOPE_PHONES`: the phones `refresh-cache` pages through by default. */
   readonly phones: readonly string[];
   readonly logger: Logger;

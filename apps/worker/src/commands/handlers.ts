@@ -3,6 +3,7 @@
  * run context and returns the run's stats.
  */
 import type { CommandMessage } from "@periskope-pipeline/commands";
+import { recordedOrgPhones } from "../org-phones/org-phones.ts";
 import { backfillChatNames } from "./backfill-chat-names/backfill-chat-names.ts";
 import type { CommandDeps } from "./deps.ts";
 import { refreshCache } from "./refresh-cache/refresh-cache.ts";
@@ -23,6 +24,7 @@ export function createHandlers(deps: CommandDeps, store: CommandsIndex): Command
     messagesIndex: deps.indices.messages,
     periskope: deps.periskope,
     phones: deps.phones,
+    recordedPhones: () => recordedOrgPhones(deps.es, deps.indices.commands),
     pageSize: deps.settings.refreshPageSize,
     phoneConcurrency: deps.settings.refreshPhoneConcurrency,
     onChatNamesChanged: deps.onChatNamesChanged,

@@ -9,7 +9,7 @@
  */
 export { startCommands } from "./start-commands.ts";
 export type { CommandRunner } from "./start-commands.ts";
-export type { ChatNameUpdate, CommandDeps, PeriskopeClientFactory } from "./deps.ts";
+export type { ChatNameUpdate, CommandDeps } from "./deps.ts";
 export { DEFAULT_COMMAND_SETTINGS, commandEnvSettings, commandSettingsFromConfig } from "./settings.ts";
 export type { CommandSettings } from "./settings.ts";
 export { publishCommand } from "./publish-command.ts";

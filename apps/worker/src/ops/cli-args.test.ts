@@ -42,4 +42,11 @@ describe("parseCliArgs", () => {
     expect(parseCliArgs([])).toEqual({ kind: "help" });
     expect(parseCliArgs(["refresh-cache", "--help"])).toEqual({ kind: "help" });
   });
+
+  it("parses migrate-index with its two index names and an optional template role", () => {
+    expect(parseCliArgs(["migrate-index", "whatsapp_messages", "whatsapp_messages-000001"])).toEqual({ kind: "migrate-index", from: "whatsapp_messages", to: "whatsapp_messages-000001", template: undefined });
+    expect(parseCliArgs(["migrate-index", "old", "new", "--template", "chatNames"])).toMatchObject({ template: "chatNames" });
+    expect(() => parseCliArgs(["migrate-index", "only-one"])).toThrow(/usage: ops migrate-index/);
+    expect(() => parseCliArgs(["migrate-index", "a", "b", "--template", "chats"])).toThrow(/--template must be one of/);
+  });
 });

@@ -9,11 +9,13 @@
  */
 import { parseArgs } from "node:util";
 import { COMMAND_TYPES, describeIssues, parseCommandRequest, type CommandRequest, type CommandType } from "@periskope-pipeline/commands";
+import { parseMigrateIndexArgs, type MigrateIndexAction } from "./migrate-index.ts";
 
 export type CliAction =
   | { kind: "publish"; request: CommandRequest; wait: boolean; json: boolean; timeoutSeconds: number }
   | { kind: "status"; commandId: string; wait: boolean; json: boolean; timeoutSeconds: number }
   | { kind: "list"; limit: number; json: boolean }
+  | MigrateIndexAction
   | { kind: "help" };
 
 export class UsageError extends Error {
@@ -59,8 +61,14 @@ export function parseCliArgs(argv: readonly string[]): CliAction {
     return { kind: "list", limit, json: values.json === true };
   }
 
+  if (verb === "migrate-index") {
+    const { values, positionals } = parse(rest, { template: { type: "string" }, help: COMMON.help }, true);
+    if (values.help) return { kind: "help" };
+    return parseMigrateIndexArgs(values, positionals);
+  }
+
   if (!(COMMAND_TYPES as readonly string[]).includes(verb)) {
-    throw new UsageError(`unknown command "${verb}"; expected one of: ${[...COMMAND_TYPES, "status", "list"].join(", ")}`);
+    throw new UsageError(`unknown command "${verb}"; expected one of: ${[...COMMAND_TYPES, "status", "list", "migrate-index"].join(", ")}`);
   }
   const type = verb as CommandType;
   const flags = COMMAND_FLAGS[type];

@@ -12,8 +12,9 @@ import { createElasticsearchClient, elasticsearchOptionsFromEnv } from "@perisko
 import { createPubSub } from "@periskope-pipeline/pubsub";
 import { publishCommand } from "../commands/index.ts";
 import { UsageError, parseCliArgs, type CliAction } from "./cli-args.ts";
-import { opsConfigSchema, type OpsConfig } from "./ops-config.ts";
+import { noMetadataProbeOffCloud, opsConfigSchema, useRunningLocalStack, type OpsConfig } from "./ops-config.ts";
 import { ProgressView } from "./progress-view.ts";
+import { runMigrateIndex } from "./migrate-index.ts";
 import { runList, runSummary } from "./render.ts";
 import { USAGE } from "./usage.ts";
 
@@ -34,6 +35,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   loadDotEnv();
+  const localStart = await useRunningLocalStack(process.env);
+  noMetadataProbeOffCloud(process.env);
   let config: OpsConfig;
   try {
     config = loadConfig(opsConfigSchema, process.env);
@@ -41,6 +44,10 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`error: invalid settings:\n${error.message}\n`);
     return EXIT.usage;
+  }
+  if (localStart !== undefined) {
+    const pubsub = config.PUBSUB_EMULATOR_HOST ? `emulator ${config.PUBSUB_EMULATOR_HOST}` : "Pub/Sub";
+    process.stderr.write(`using the stack of npm start (pid ${localStart}): ${pubsub}, project ${config.PUBSUB_PROJECT_ID}, Elasticsearch ${config.ELASTICSEARCH_URL}\n`);
   }
   const es = createElasticsearchClient({ ...elasticsearchOptionsFromEnv(config), maxRetries: 1 });
   const reader = new ElasticsearchRunReader(es, config.ELASTICSEARCH_COMMANDS_INDEX);
@@ -60,6 +67,8 @@ async function main(argv: readonly string[]): Promise<number> {
         if (run && (!action.wait || TERMINAL_STATUSES.has(run.status))) return report(run, action.json);
         return await follow(reader, action.commandId, action.timeoutSeconds, action.json);
       }
+      case "migrate-index":
+        return await runMigrateIndex(es, config, action);
       case "publish": {
         const command = newCommand(action.request, `ops-cli@${hostname()}`);
         await publish(config, command);
@@ -81,6 +90,15 @@ async function main(argv: readonly string[]): Promise<number> {
 async function publish(config: OpsConfig, command: CommandMessage): Promise<void> {
   const pubsub = createPubSub({ projectId: config.PUBSUB_PROJECT_ID, emulatorHost: config.PUBSUB_EMULATOR_HOST });
   try {
+    // Asked first because a publish without credentials also leaves a rejected promise inside the
+    // library that no caller can catch, and it ends the process with a stack trace.
+    if (!config.PUBSUB_EMULATOR_HOST) {
+      await pubsub.auth.getClient().catch(() => {
+        throw new Error(
+          `Pub/Sub: no Google credentials for project ${config.PUBSUB_PROJECT_ID}; start the local stack (npm start) in this checkout, set PUBSUB_EMULATOR_HOST, or set up credentials (gcloud auth application-default login)`,
+        );
+      });
+    }
     await publishCommand(pubsub, config.PUBSUB_COMMANDS_TOPIC, command);
   } finally {
     await pubsub.close();

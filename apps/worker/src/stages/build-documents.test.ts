@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ChatNameResolution } from "../chat-names/index.ts";
 import { buildDocument, type BuildResult } from "./build-documents.ts";
 import { decode } from "./decode.ts";
+import { messageVersion } from "./event-version.ts";
 
 const INDICES = { messages: "msgs", events: "evts" };
 const NOW = "2025-06-18T15:00:00.000Z";
@@ -32,7 +33,7 @@ describe("buildDocument", () => {
   it("upserts a message by message_id with its chat name and an external_gte version", () => {
     const names = new Map<string, ChatNameResolution>([[message.chat_id, { status: "resolved", name: "Acme Ops", chatType: "group" }]]);
     const doc = built(buildDocument(event({ event_type: "message.created", id: "evt-1", data: message }), names, INDICES, NOW));
-    expect(doc.operation.action.index).toEqual({ _index: "msgs", _id: message.message_id, version: Date.parse("2025-06-18T14:05:00Z"), version_type: "external_gte" });
+    expect(doc.operation.action.index).toEqual({ _index: "msgs", _id: message.message_id, version: messageVersion("message.created", Date.parse("2025-06-18T14:05:00Z")), version_type: "external_gte" });
     expect(doc.operation.document).toMatchObject({
       ...message,
       chat_name: "Acme Ops",
@@ -58,7 +59,23 @@ describe("buildDocument", () => {
   it("marks deleted messages and keeps the document", () => {
     const doc = built(buildDocument(event({ event_type: "message.deleted", data: { ...message, updated_at: "2025-06-18T14:10:00Z" } }), new Map(), INDICES, NOW));
     expect(doc.operation.document.is_deleted).toBe(true);
-    expect(doc.operation.action.index.version).toBe(Date.parse("2025-06-18T14:10:00Z"));
+    expect(doc.operation.action.index.version).toBe(messageVersion("message.deleted", Date.parse("2025-06-18T14:10:00Z")));
+  });
+
+  it("dead-letters a message event whose time is beyond the allowed skew, or before 2010", () => {
+    const future = event({ event_type: "message.updated", data: { ...message, updated_at: "2025-06-19T14:05:02Z" } });
+    expect(buildDocument(future, new Map(), INDICES, NOW, 60_000)).toMatchObject({ ok: false, outcome: { kind: "dead-letter", errorKind: "event_time_out_of_range", stage: "build" } });
+    expect(buildDocument(future, new Map(), INDICES, NOW).ok).toBe(false);
+    const ancient = event({ event_type: "message.updated", data: { ...message, updated_at: "2001-06-18T14:05:00Z" } });
+    expect(buildDocument(ancient, new Map(), INDICES, NOW)).toMatchObject({ ok: false, outcome: { errorKind: "event_time_out_of_range" } });
+    // Within the skew it is indexed, and its event_time is the time, not the version.
+    const early = built(buildDocument(event({ event_type: "message.updated", data: { ...message, updated_at: "2025-06-18T14:06:01Z" } }), new Map(), INDICES, NOW, 60_000));
+    expect(early.operation.document.event_time).toBe("2025-06-18T14:06:01.000Z");
+  });
+
+  it("indexes other events whatever their time: they version nothing", () => {
+    const body = { event_type: "reaction.created", id: "evt-far", data: { chat_id: "c@g.us", timestamp: "2099-01-01T00:00:00Z" } };
+    expect(buildDocument(event(body), new Map(), INDICES, NOW, 0).ok).toBe(true);
   });
 
   it("dead-letters a message event without a usable message_id", () => {

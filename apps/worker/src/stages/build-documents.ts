@@ -2,16 +2,18 @@
  * Build: decoded event + resolved names → one bulk operation (design §3.5, §4).
  *
  * Message events upsert the message document: `_id` = `message_id` (a redelivery overwrites, never
- * duplicates) and `external_gte` with the event's version (see event-version.ts); the Periskope
+ * duplicates) and `external_gte` with the version of the event's state (see event-version.ts for
+ * the order; a time out of range is dead-lettered, see event-time.ts); the Periskope
  * fields are kept as sent and the pipeline's own fields are added. Every other event goes raw into
  * the events index, keyed by the envelope id or, without one, the body's SHA-256.
  */
 import { createHash } from "node:crypto";
-import { EventAttribute, isMessageEvent, parsePeriskopeTime } from "@periskope-pipeline/contracts";
+import { EventAttribute, isMessageEvent, parsePeriskopeTime, type MessageEventType } from "@periskope-pipeline/contracts";
 import type { ChatNameResolution, UnresolvedReason } from "../chat-names/index.ts";
 import { deadLetter, type Outcome } from "../settle/outcome.ts";
 import type { DecodedEvent } from "./decoded-event.ts";
-import { eventVersion } from "./event-version.ts";
+import { DEFAULT_EVENT_TIME_MAX_SKEW_MS, eventTime, eventTimeProblem } from "./event-time.ts";
+import { messageVersion } from "./event-version.ts";
 
 /** Elasticsearch refuses `_id`s longer than 512 bytes. */
 const MAX_ID_BYTES = 512;
@@ -39,18 +41,31 @@ export function buildDocument(
   names: ReadonlyMap<string, ChatNameResolution>,
   indices: TargetIndices,
   indexedAt: string,
+  /** `EVENT_TIME_MAX_SKEW_SECONDS` in ms: how far after its receive time a message event's time may be. */
+  eventTimeMaxSkewMs = DEFAULT_EVENT_TIME_MAX_SKEW_MS,
 ): BuildResult {
-  return isMessageEvent(event.envelope.eventType) ? buildMessage(event, names, indices.messages, indexedAt) : buildEvent(event, indices.events, indexedAt);
+  const type = event.envelope.eventType;
+  return isMessageEvent(type) ? buildMessage(event, type, names, indices.messages, indexedAt, eventTimeMaxSkewMs) : buildEvent(event, indices.events, indexedAt);
 }
 
-function buildMessage(event: DecodedEvent, names: ReadonlyMap<string, ChatNameResolution>, index: string, indexedAt: string): BuildResult {
+function buildMessage(
+  event: DecodedEvent,
+  eventType: MessageEventType,
+  names: ReadonlyMap<string, ChatNameResolution>,
+  index: string,
+  indexedAt: string,
+  maxSkewMs: number,
+): BuildResult {
   const { envelope, receivedAt } = event;
   const data = envelope.data;
   const messageId = data.message_id;
   if (typeof messageId !== "string" || messageId === "" || Buffer.byteLength(messageId) > MAX_ID_BYTES) {
     return { ok: false, outcome: deadLetter("build", "invalid_message_id", "message event needs a string data.message_id of 1-512 bytes") };
   }
-  const version = eventVersion(envelope, receivedAt);
+  const time = eventTime(envelope, receivedAt);
+  const problem = eventTimeProblem(time, receivedAt, maxSkewMs);
+  if (problem !== undefined) return { ok: false, outcome: deadLetter("build", "event_time_out_of_range", problem) };
+  const version = messageVersion(eventType, time);
   const chatId = typeof data.chat_id === "string" && data.chat_id !== "" ? data.chat_id : undefined;
   const resolution = chatId !== undefined ? names.get(chatId) : undefined;
   const name = resolution?.status === "resolved" ? resolution : undefined;
@@ -60,8 +75,8 @@ function buildMessage(event: DecodedEvent, names: ReadonlyMap<string, ChatNameRe
   document.chat_name = name ? name.name : null;
   document.chat_name_status = name ? "resolved" : "unresolved";
   document.event_type = envelope.eventType;
-  document["@timestamp"] = iso(parsePeriskopeTime(data.timestamp) ?? version);
-  document.event_time = iso(version);
+  document["@timestamp"] = iso(parsePeriskopeTime(data.timestamp) ?? time);
+  document.event_time = iso(time);
   document.received_at = iso(receivedAt);
   document.indexed_at = indexedAt;
   if (name?.chatType !== undefined && document.chat_type === undefined) document.chat_type = name.chatType;

@@ -1,39 +1,41 @@
-import { readEnvelope, type WebhookEnvelope } from "@periskope-pipeline/contracts";
+import { MESSAGE_EVENT_TYPES } from "@periskope-pipeline/contracts";
 import { describe, expect, it } from "vitest";
-import { eventVersion } from "./event-version.ts";
+import { FILL_GAP, MAX_EVENT_TIME_MS, MIN_EVENT_TIME_MS, messageVersion } from "./event-version.ts";
 
-const T1 = Date.parse("2025-06-18T14:05:00Z");
-const T2 = T1 + 60_000;
-const RECEIVED = T2 + 3_600_000;
+const T = Date.parse("2025-06-18T14:05:00Z");
+const ORDER = ["message.created", "message.updated", "message.ack.updated", "message.unflagged", "message.flagged", "message.deleted"] as const;
 
-function envelope(body: Record<string, unknown>): WebhookEnvelope {
-  const parsed = readEnvelope(body);
-  if (!parsed.ok) throw new Error(parsed.message);
-  return parsed.envelope;
-}
-
-describe("eventVersion", () => {
-  it("uses data.updated_at (any Periskope time format)", () => {
-    const e = envelope({ event_type: "message.updated", data: { updated_at: "2025-06-18 14:06:00+00" } });
-    expect(eventVersion(e, RECEIVED)).toBe(T2);
+describe("messageVersion", () => {
+  it("orders by time first, then by kind: created < updated < ack.updated < unflagged < flagged < deleted", () => {
+    expect([...ORDER].sort()).toEqual([...MESSAGE_EVENT_TYPES].sort());
+    const versions = ORDER.map((kind) => messageVersion(kind, T));
+    expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+    expect(new Set(versions).size).toBe(ORDER.length);
+    for (const kind of ORDER.slice(0, -1)) expect(messageVersion("message.created", T + 1)).toBeGreaterThan(messageVersion(kind, T));
   });
 
-  it("takes the later of updated_at and the envelope timestamp (a snapshot is as of its emission)", () => {
-    const ack = envelope({ event_type: "message.ack.updated", timestamp: "2025-06-18T14:07:00Z", data: { updated_at: "2025-06-18T14:06:00Z" } });
-    expect(eventVersion(ack, RECEIVED)).toBe(T2 + 60_000);
-    const onlyTimestamp = envelope({ event_type: "message.ack.updated", timestamp: T1 / 1000, data: {} });
-    expect(eventVersion(onlyTimestamp, RECEIVED)).toBe(T1);
+  it("leaves room for 255 fills (+1 each) below the next state, even at the same millisecond", () => {
+    for (const [i, kind] of ORDER.slice(0, -2).entries()) {
+      expect(messageVersion(kind, T) + FILL_GAP - 1).toBeLessThan(messageVersion(ORDER[i + 1]!, T));
+    }
+    expect(messageVersion("message.flagged", T) + FILL_GAP - 1).toBeLessThan(messageVersion("message.created", T + 1));
   });
 
-  it("versions a bare create with the message time, so it never beats its own update", () => {
-    const create = envelope({ event_type: "message.created", data: { timestamp: "2025-06-18 14:05:00+00", updated_at: null } });
-    const update = envelope({ event_type: "message.updated", data: { timestamp: "2025-06-18 14:05:00+00", updated_at: "2025-06-18T14:06:00Z" } });
-    expect(eventVersion(create, RECEIVED)).toBe(T1);
-    expect(eventVersion(create, RECEIVED)).toBeLessThan(eventVersion(update, RECEIVED - 10_000));
+  it("puts every delete above every other state, so nothing after a delete wins", () => {
+    expect(messageVersion("message.deleted", MIN_EVENT_TIME_MS)).toBeGreaterThan(messageVersion("message.flagged", MAX_EVENT_TIME_MS) + FILL_GAP);
+    expect(messageVersion("message.deleted", T + 1)).toBeGreaterThan(messageVersion("message.deleted", T));
   });
 
-  it("falls back to the receive time when the event carries no time", () => {
-    expect(eventVersion(envelope({ event_type: "message.deleted", data: { timestamp: "2025-06-18 14:05:00+00" } }), RECEIVED)).toBe(RECEIVED);
-    expect(eventVersion(envelope({ event_type: "message.created", data: {} }), RECEIVED)).toBe(RECEIVED);
+  it("stays an exact integer below 2^53 over the whole time range, fills included", () => {
+    const top = messageVersion("message.deleted", MAX_EVENT_TIME_MS) + FILL_GAP - 1;
+    expect(Number.isSafeInteger(top)).toBe(true);
+    expect(MAX_EVENT_TIME_MS).toBeGreaterThan(Date.parse("2100-01-01T00:00:00Z"));
+    expect(JSON.parse(JSON.stringify({ version: top })).version).toBe(top);
+    expect(() => messageVersion("message.created", MAX_EVENT_TIME_MS + 1)).toThrow(RangeError);
+    expect(() => messageVersion("message.created", MIN_EVENT_TIME_MS - 1)).toThrow(RangeError);
+  });
+
+  it("is above every version of the earlier encoding (the time in ms) for times from February 2010", () => {
+    expect(messageVersion("message.created", Date.parse("2010-02-01T00:00:00Z"))).toBeGreaterThan(Date.parse("2100-01-01T00:00:00Z"));
   });
 });

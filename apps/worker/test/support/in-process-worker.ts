@@ -1,7 +1,7 @@
 /** The worker's own assembly, run in the test process against a test stack. */
 import { createLogger, createMetricsRegistry } from "@periskope-pipeline/observability";
-import { createPeriskopeClient, type PeriskopeClient } from "@periskope-pipeline/periskope";
 import { createWorkerMetrics, type WorkerMetrics } from "../../src/metrics.ts";
+import { createWorkerPeriskopeClient } from "../../src/periskope-client.ts";
 import { createWorker, type Worker } from "../../src/worker.ts";
 import type { TestStack } from "./test-stack.ts";
 
@@ -25,15 +25,12 @@ export function startWorker(stack: TestStack, options: WorkerOptions = {}): Runn
   const registry = createMetricsRegistry("worker", { defaultMetrics: false });
   const metrics = createWorkerMetrics(registry);
   const log = createLogger({ service: "worker-test", level: config.LOG_LEVEL });
-  const periskope: PeriskopeClient | undefined = options.apiUrl
-    ? createPeriskopeClient({
-        baseUrl: options.apiUrl,
-        apiKey: TEST_API_KEY,
-        phone: options.phone,
-        timeoutMs: config.PERISKOPE_TIMEOUT_MS,
-        retry: { maxAttempts: config.PERISKOPE_RETRY_MAX_ATTEMPTS, budgetMs: config.PERISKOPE_RETRY_BUDGET_MS },
-        onAttempt: (a) => metrics.apiCalls.inc({ operation: a.operation, status: a.outcome }),
-      })
+  // The client main.ts builds, pointed at the simulator.
+  const periskope = options.apiUrl
+    ? createWorkerPeriskopeClient(
+        { ...config, PERISKOPE_API_URL: options.apiUrl, PERISKOPE_API_KEY: TEST_API_KEY, PERISKOPE_PHONES: options.phone ? [options.phone] : config.PERISKOPE_PHONES },
+        (a) => metrics.apiCalls.inc({ operation: a.operation, status: a.outcome }),
+      )
     : undefined;
   const worker = createWorker({ settings: config, es: stack.es, pubsub: stack.pubsub, periskope, log, metrics, ...(options.fillDelayMs !== undefined ? { fillDelayMs: options.fillDelayMs } : {}) });
   worker.start();

@@ -8,6 +8,7 @@ import type { PubSub } from "@google-cloud/pubsub";
 import { loadConfig } from "@periskope-pipeline/config";
 import {
   createElasticsearchClient,
+  deleteIndices,
   installTemplates,
   scopedIndexNames,
   type ElasticsearchClient,
@@ -98,8 +99,8 @@ export async function createTestStack(label: string, options: TestStackOptions =
     config: (overrides = {}) => loadConfig(configSchema, env(overrides)),
     async cleanup() {
       await deleteTopology(pubsub, topology).catch(() => undefined);
+      await deleteIndices(es, Object.values(indices)).catch(() => undefined);
       for (const index of Object.values(indices)) {
-        await es.indices.delete({ index }, { ignore: [404] }).catch(() => undefined);
         await es.indices.deleteIndexTemplate({ name: `periskope-pipeline-${index}` }, { ignore: [404] }).catch(() => undefined);
       }
       await pubsub.close().catch(() => undefined);

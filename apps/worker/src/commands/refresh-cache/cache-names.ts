@@ -2,6 +2,9 @@
  * The chat-name cache as `refresh-cache` reads and writes it: an `mget` of the names held for a
  * page's chats, and one bulk upsert of the new and renamed ones.
  *
+ * Unnamed chats the cache holds no record of are recorded without a name, so the cache holds every
+ * chat the API lists (a name arriving later replaces the record: external versions beat its internal 1).
+ *
  * Documents have the same shape and versioning as the worker's own cache writes
  * (`chat-names/cache-index.ts`): `external_gte` with the chat's `updated_at`, so a refresh that read
  * a page before a webhook renamed the chat cannot put the older name back. Per-item outcomes are
@@ -23,14 +26,15 @@ export interface WriteOutcome {
 const RETRY_ROUNDS = 4;
 const RETRY_BASE_MS = 200;
 
-export async function cachedNames(es: ElasticsearchClient, index: string, chatIds: readonly string[]): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
+/** The cache's records of these chats: their name, or null for a record without one. Absent ids are not held. */
+export async function cachedNames(es: ElasticsearchClient, index: string, chatIds: readonly string[]): Promise<Map<string, string | null>> {
+  const names = new Map<string, string | null>();
   if (chatIds.length === 0) return names;
   const response = await es.mget<{ chat_name?: unknown }>({ index, ids: [...chatIds], _source_includes: ["chat_name"], realtime: true });
   for (const doc of response.docs) {
     if (!("found" in doc) || !doc.found) continue;
     const name = doc._source?.chat_name;
-    if (typeof name === "string" && name !== "") names.set(doc._id, name);
+    names.set(doc._id, typeof name === "string" && name !== "" ? name : null);
   }
   return names;
 }
@@ -48,7 +52,10 @@ export async function writeChatNames(es: ElasticsearchClient, index: string, cha
     const operations: unknown[] = [];
     for (const chat of pending) {
       operations.push(
-        { index: { _index: index, _id: chat.chatId, version: chat.updatedAtMs ?? now, version_type: "external_gte" } },
+        // An unnamed chat is only recorded where nothing is: `create` never replaces a name.
+        chat.chatName === null
+          ? { create: { _index: index, _id: chat.chatId } }
+          : { index: { _index: index, _id: chat.chatId, version: chat.updatedAtMs ?? now, version_type: "external_gte" } },
         {
           chat_id: chat.chatId,
           chat_name: chat.chatName,

@@ -11,6 +11,7 @@ function fakeClient(total: number, calls: ListChatsOptions[] = []): PeriskopeCli
       const chats = Array.from({ length: n }, (_, i) => ({ chat_id: `c${options.offset + i}` })) as ChatPage["chats"];
       return { from: null, to: null, count: null, chats, skipped: 0 };
     },
+    onCircuitStateChange: () => ({ dispose() {} }),
   };
 }
 
@@ -44,6 +45,7 @@ describe("chatPages", () => {
 
   it("counts unparseable items as served, so they do not end paging early", async () => {
     const client: PeriskopeClient = {
+      onCircuitStateChange: () => ({ dispose() {} }),
       getChat: async () => null,
       listChats: async ({ offset }) =>
         offset === 0

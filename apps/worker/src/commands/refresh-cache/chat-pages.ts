@@ -4,7 +4,7 @@
  * next page is already being fetched while the caller writes the current one, so the API and
  * Elasticsearch work in parallel. Retries of a page are the Periskope client's (idempotent GET).
  */
-import type { ChatPage, PeriskopeClient } from "@periskope-pipeline/periskope";
+import type { AttemptListener, ChatPage, PeriskopeClient } from "@periskope-pipeline/periskope";
 
 export interface ChatPagesOptions {
   phone: string;
@@ -13,6 +13,8 @@ export interface ChatPagesOptions {
   limit: number;
   chatType?: string | undefined;
   signal: AbortSignal;
+  /** Counts this run's HTTP attempts on the worker's shared client. */
+  onAttempt?: AttemptListener | undefined;
 }
 
 export interface FetchedPage {
@@ -27,7 +29,7 @@ export interface FetchedPage {
 
 export async function* chatPages(client: PeriskopeClient, options: ChatPagesOptions): AsyncGenerator<FetchedPage> {
   const fetchAt = (offset: number): Promise<FetchedPage> =>
-    client.listChats({ phone: options.phone, offset, limit: options.limit, chatType: options.chatType, signal: options.signal }).then((page) => {
+    client.listChats({ phone: options.phone, offset, limit: options.limit, chatType: options.chatType, signal: options.signal, onAttempt: options.onAttempt }).then((page) => {
       // Items the client could not parse still took a slot in the API's list.
       const served = page.chats.length + page.skipped;
       return { phone: options.phone, offset, nextOffset: offset + served, page, last: served < options.limit };

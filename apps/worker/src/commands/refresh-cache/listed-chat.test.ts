@@ -39,22 +39,28 @@ describe("toListedChat", () => {
 
 describe("classifyChat", () => {
   const listed = toListedChat(chat({}));
+  const cache = (name: string | null) => new Map([[listed.chatId, name]]);
 
   it("calls a named chat missing from the cache new", () => {
-    expect(classifyChat(listed, undefined)).toBe("new");
+    expect(classifyChat(listed, new Map())).toBe("new");
+  });
+
+  it("calls a named chat the cache holds without a name new", () => {
+    expect(classifyChat(listed, cache(null))).toBe("new");
   });
 
   it("calls a chat cached under another name renamed", () => {
-    expect(classifyChat(listed, "Ops (old)")).toBe("renamed");
+    expect(classifyChat(listed, cache("Ops (old)"))).toBe("renamed");
   });
 
   it("calls a chat cached under the same name same", () => {
-    expect(classifyChat(listed, "Ops")).toBe("same");
+    expect(classifyChat(listed, cache("Ops"))).toBe("same");
   });
 
-  it("calls a chat without a name unnamed, cached or not", () => {
+  it("tells an unnamed chat the cache has no record of from one it holds", () => {
     const unnamed = toListedChat(chat({ chat_name: null }));
-    expect(classifyChat(unnamed, undefined)).toBe("unnamed");
-    expect(classifyChat(unnamed, "Old")).toBe("unnamed");
+    expect(classifyChat(unnamed, new Map())).toBe("unnamed-new");
+    expect(classifyChat(unnamed, cache("Old"))).toBe("unnamed-held");
+    expect(classifyChat(unnamed, cache(null))).toBe("unnamed-held");
   });
 });

@@ -15,12 +15,13 @@ export interface ListedChat {
 }
 
 /**
- * - `new`: a named chat the cache does not hold
+ * - `new`: a named chat the cache holds no name for
  * - `renamed`: the cache holds another name
  * - `same`: the cache already holds this name
- * - `unnamed`: the API has no name for it; counted in `total_chats` only
+ * - `unnamed-new`: the API has no name for it and the cache holds no record of it
+ * - `unnamed-held`: the API has no name for it and the cache holds a record (with a name or not)
  */
-export type ChatVerdict = "new" | "renamed" | "same" | "unnamed";
+export type ChatVerdict = "new" | "renamed" | "same" | "unnamed-new" | "unnamed-held";
 
 export function toListedChat(chat: Chat): ListedChat {
   const name = typeof chat.chat_name === "string" && chat.chat_name.trim() !== "" ? chat.chat_name : null;
@@ -33,8 +34,11 @@ export function toListedChat(chat: Chat): ListedChat {
   };
 }
 
-export function classifyChat(chat: ListedChat, cachedName: string | undefined): ChatVerdict {
-  if (chat.chatName === null) return "unnamed";
-  if (cachedName === undefined) return "new";
+/** `cached`: the cache's records of the page's chats, by chat_id, with their name or null. */
+export function classifyChat(chat: ListedChat, cached: ReadonlyMap<string, string | null>): ChatVerdict {
+  const held = cached.has(chat.chatId);
+  const cachedName = cached.get(chat.chatId) ?? null;
+  if (chat.chatName === null) return held ? "unnamed-held" : "unnamed-new";
+  if (cachedName === null) return "new";
   return cachedName === chat.chatName ? "same" : "renamed";
 }

@@ -93,6 +93,27 @@ describe("refresh-cache", () => {
     expect(await cachedName(chatId)).toBe("Renamed just now");
   });
 
+  it("counts unnamed chats in newly or already cached, so the counts add up to the chats listed", async () => {
+    const namedBefore = h.sim.chatIds()[100] as string;
+    const knownName = await cachedName(namedBefore);
+    expect(knownName).toBeTruthy();
+    h.sim.renameChat(namedBefore, null);
+    const nameless = "447700900999@c.us";
+    h.sim.upsertChat(h.sim.phones[0] as string, { chat_id: nameless, chat_name: null });
+
+    const run1 = await run();
+    expect(run1.stats).toMatchObject({ total_chats: 5_001, newly_cached: 1, already_cached: 5_000, renamed: 0, unnamed: 2 });
+    // The name a webhook or an earlier refresh brought stays; the unknown chat is recorded without one.
+    expect(await cachedName(namedBefore)).toBe(knownName);
+    const record = await h.es.get<{ chat_name?: string | null; source?: string }>({ index: h.indices.chatNames, id: nameless });
+    expect(record._source).toMatchObject({ chat_name: null, source: "refresh" });
+
+    h.sim.renameChat(nameless, "Named at last");
+    const run2 = await run();
+    expect(run2.stats).toMatchObject({ total_chats: 5_001, newly_cached: 1, already_cached: 5_000, unnamed: 1 });
+    expect(await cachedName(nameless)).toBe("Named at last");
+  });
+
   it("in a dry run counts what would change and writes nothing", async () => {
     const chatId = h.sim.chatIds()[10] as string;
     h.sim.renameChat(chatId, "Dry run name");

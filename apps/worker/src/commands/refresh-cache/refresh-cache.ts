@@ -1,7 +1,7 @@
 /**
- * `refresh-cache` (design §5): every chat of every configured phone, from `GET /chats` pages of up
- * to 2000, into the chat-name cache — one `mget` and at most one bulk request per page, instead of
- * one API call and one index request per chat.
+ * `refresh-cache` (design §5): every chat of every configured phone and every org phone seen in
+ * webhooks, from `GET /chats` pages of up to 2000, into the chat-name cache — one `mget` and at
+ * most one bulk request per page, instead of one API call and one index request per chat.
  *
  * Per page: dedupe by chat_id (offset paging over a list sorted by activity can repeat a chat, and a
  * group can be listed under two phones), compare with the cache, write the new and renamed names,
@@ -14,22 +14,25 @@ import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import type { Logger } from "@periskope-pipeline/observability";
 import pLimit from "p-limit";
 import { CommandError, describeFailure } from "../command-error.ts";
-import type { ChatNameUpdate, PeriskopeClientFactory } from "../deps.ts";
+import type { PeriskopeClient } from "@periskope-pipeline/periskope";
+import type { ChatNameUpdate } from "../deps.ts";
 import type { RunContext } from "../run-context.ts";
 import type { Stats } from "../run-record.ts";
 import { cachedNames, writeChatNames } from "./cache-names.ts";
 import { chatPages, type FetchedPage } from "./chat-pages.ts";
 import { chatsWithMessages } from "./chats-with-messages.ts";
-import { classifyChat, toListedChat, type ListedChat } from "./listed-chat.ts";
-import { readCheckpoint, refreshProgress, refreshStats, sumCounts, zeroCounts, type ChatCounts, type PhoneCursor } from "./refresh-counters.ts";
+import { classifyChat, toListedChat, type ChatVerdict, type ListedChat } from "./listed-chat.ts";
+import { countChat, readCheckpoint, refreshProgress, refreshStats, sumCounts, zeroCounts, type ChatCounts, type PhoneCursor } from "./refresh-counters.ts";
 
 export interface RefreshCacheDeps {
   es: ElasticsearchClient;
   cacheIndex: string;
   messagesIndex: string;
-  periskope: PeriskopeClientFactory | null;
+  periskope: PeriskopeClient | null;
   /** Default phones (`PERISKOPE_PHONES`) when the command names none. */
   phones: readonly string[];
+  /** The org phones seen in webhooks (`org-phones/`): paged too when the command names none. */
+  recordedPhones: () => Promise<readonly string[]>;
   pageSize: number;
   phoneConcurrency: number;
   onChatNamesChanged: (updates: ChatNameUpdate[]) => Promise<void>;
@@ -38,11 +41,15 @@ export interface RefreshCacheDeps {
 
 export type RefreshCacheArgs = CommandArgs<"refresh-cache">;
 
+const NO_PHONES =
+  "no phones to refresh: set PERISKOPE_PHONES to the org's phone numbers (digits with country code, comma-separated, e.g. PERISKOPE_PHONES=447700900123), " +
+  "or let the worker see one webhook first (it remembers every data.org_phone), or pass phones to the command";
+
 export async function refreshCache(deps: RefreshCacheDeps, args: RefreshCacheArgs, ctx: RunContext): Promise<Stats> {
   const started = Date.now();
   const dryRun = args.dry_run ?? false;
-  const phones = args.phones ?? deps.phones;
-  if (phones.length === 0) throw new CommandError("no_phones", "no phones to refresh: set PERISKOPE_PHONES or pass phones");
+  const phones = args.phones ?? [...new Set([...deps.phones, ...(await deps.recordedPhones())])];
+  if (phones.length === 0) throw new CommandError("no_phones", NO_PHONES);
   if (!deps.periskope) throw new CommandError("periskope_not_configured", "PERISKOPE_API_KEY is not set: refresh-cache needs the Periskope API");
 
   const resumed = readCheckpoint(ctx.checkpoint);
@@ -57,7 +64,8 @@ export async function refreshCache(deps: RefreshCacheDeps, args: RefreshCacheArg
   const previousElapsed = resumed?.elapsed_ms ?? 0;
   const expected = await expectedChats(deps, args);
   const seen = new Set<string>();
-  const client = deps.periskope({ onAttempt: () => void api.calls++ });
+  const client = deps.periskope;
+  const onAttempt = () => void api.calls++;
   const totals = () => sumCounts(Object.values(live));
 
   // The first failure stops the other phones' reads; writes already in flight finish, so the counts
@@ -84,7 +92,7 @@ export async function refreshCache(deps: RefreshCacheDeps, args: RefreshCacheArg
             await ctx.save(refreshProgress(totals(), api.calls, cursors, expected), { phones: cursors, api_calls: api.calls, elapsed_ms });
           };
           try {
-            for await (const fetched of chatPages(client, { phone, offset: cursors[phone]?.offset ?? 0, limit: deps.pageSize, chatType: args.chat_type, signal })) {
+            for await (const fetched of chatPages(client, { phone, offset: cursors[phone]?.offset ?? 0, limit: deps.pageSize, chatType: args.chat_type, signal, onAttempt })) {
               const written = await storePage(deps, fetched, { counts, seen, dryRun });
               await checkpoint();
               const done = fillMessages(deps, written);
@@ -114,7 +122,15 @@ interface PageState {
   dryRun: boolean;
 }
 
-/** Compares a page with the cache and writes what changed; returns the chats written (new or renamed). */
+/**
+ * Compares a page with the cache and writes what changed; returns the named chats written (new or
+ * renamed), whose messages may need the name.
+ *
+ * Every chat listed lands in exactly one of `newly_cached` / `already_cached`, so they add up to
+ * `total_chats` as in the original service (see `countChat`). An unnamed chat the cache does not
+ * hold yet is recorded without a name (`create`, so it never replaces a name a webhook brought):
+ * the cache then holds every chat the API lists, and the chat's first message still asks the API.
+ */
 async function storePage(deps: RefreshCacheDeps, fetched: FetchedPage, state: PageState): Promise<ListedChat[]> {
   const { counts, seen } = state;
   const fresh: ListedChat[] = [];
@@ -123,14 +139,13 @@ async function storePage(deps: RefreshCacheDeps, fetched: FetchedPage, state: Pa
     seen.add(chat.chat_id);
     fresh.push(toListedChat(chat));
   }
-  const named = fresh.filter((c) => c.chatName !== null);
-  const cached = await cachedNames(deps.es, deps.cacheIndex, named.map((c) => c.chatId));
+  const cached = await cachedNames(deps.es, deps.cacheIndex, fresh.map((c) => c.chatId));
+  const page = zeroCounts();
   const changed: ListedChat[] = [];
   const renamedIds = new Set<string>();
-  let same = 0;
-  for (const chat of named) {
-    const verdict = classifyChat(chat, cached.get(chat.chatId));
-    if (verdict === "same") same++;
+  for (const chat of fresh) {
+    const verdict = classifyChat(chat, cached);
+    if (verdict === "same" || verdict === "unnamed-held") countChat(page, verdict);
     else {
       changed.push(chat);
       if (verdict === "renamed") renamedIds.add(chat.chatId);
@@ -139,29 +154,31 @@ async function storePage(deps: RefreshCacheDeps, fetched: FetchedPage, state: Pa
 
   if (!state.dryRun && changed.length > 0) {
     const outcome = await writeChatNames(deps.es, deps.cacheIndex, changed);
-    const written = outcome.written;
-    // Superseded: the cache already holds a newer name (a webhook won the race): already cached.
-    countPage(counts, fresh.length - named.length, same + outcome.superseded.length, written, renamedIds);
-    counts.pages++;
+    for (const chat of outcome.written) countChat(page, writtenVerdict(chat, renamedIds));
+    // Superseded: the cache already holds a newer name, or any record of an unnamed chat (a webhook won the race).
+    for (const chat of outcome.superseded) countChat(page, chat.chatName === null ? "unnamed-held" : "same");
+    addPage(counts, page);
     if (outcome.failed.length > 0) {
       const first = outcome.failed[0];
       throw new CommandError("cache_write_failed", `${outcome.failed.length} chat name(s) of a page at offset ${fetched.offset} for phone ${fetched.phone} could not be written (first: ${first?.chat.chatId}: ${first?.reason})`);
     }
-    return written;
+    return outcome.written.filter((c) => c.chatName !== null);
   }
   // Nothing changed, or a dry run: counted as if written, and nothing to fill.
-  countPage(counts, fresh.length - named.length, same, changed, renamedIds);
-  counts.pages++;
+  for (const chat of changed) countChat(page, writtenVerdict(chat, renamedIds));
+  addPage(counts, page);
   return [];
 }
 
-function countPage(counts: ChatCounts, unnamed: number, alreadySame: number, written: readonly ListedChat[], renamedIds: ReadonlySet<string>): void {
-  const renamed = written.filter((c) => renamedIds.has(c.chatId)).length;
-  counts.total_chats += unnamed + alreadySame + written.length;
-  counts.unnamed += unnamed;
-  counts.newly_cached += written.length - renamed;
-  counts.renamed += renamed;
-  counts.already_cached += alreadySame + renamed;
+function writtenVerdict(chat: ListedChat, renamedIds: ReadonlySet<string>): ChatVerdict {
+  if (chat.chatName === null) return "unnamed-new";
+  return renamedIds.has(chat.chatId) ? "renamed" : "new";
+}
+
+/** Moves a phone's counts by a handled page (only once its writes are done). */
+function addPage(counts: ChatCounts, page: ChatCounts): void {
+  Object.assign(counts, sumCounts([counts, page]));
+  counts.pages++;
 }
 
 /**

@@ -8,17 +8,19 @@
  * whether or not their page was checkpointed, and it reports calls made.
  */
 import type { Checkpoint, Progress, Stats } from "../run-record.ts";
+import type { ChatVerdict } from "./listed-chat.ts";
 
+/** `newly_cached + already_cached == total_chats`; `renamed` and `unnamed` are subsets beside them. */
 export interface ChatCounts {
-  /** Distinct chats listed (named or not). */
+  /** Distinct chats listed (named or not), as the original service reported. */
   total_chats: number;
-  /** Named chats the cache did not hold, now written. */
+  /** Chats the cache held no name for, now written (and unnamed chats it held no record of, recorded without a name). */
   newly_cached: number;
-  /** Named chats the cache already held (renamed ones included). */
+  /** Chats the cache already held: same name, renamed, or unnamed with a record. */
   already_cached: number;
-  /** Cached under an older name, now rewritten. */
+  /** Part of `already_cached`: cached under an older name, now rewritten. */
   renamed: number;
-  /** Chats the API lists without a name: nothing to cache. */
+  /** Listed without a name (part of `newly_cached` or `already_cached`): their messages get a name from the API or a webhook. */
   unnamed: number;
   /** `GET /chats` pages handled. */
   pages: number;
@@ -48,6 +50,15 @@ export function sumCounts(all: Iterable<ChatCounts>): ChatCounts {
   const total = zeroCounts();
   for (const counts of all) for (const key of COUNT_KEYS) total[key] += counts[key];
   return total;
+}
+
+/** Counts one chat listed, by what it was for the cache. */
+export function countChat(counts: ChatCounts, verdict: ChatVerdict): void {
+  counts.total_chats++;
+  if (verdict === "new" || verdict === "unnamed-new") counts.newly_cached++;
+  else counts.already_cached++;
+  if (verdict === "renamed") counts.renamed++;
+  if (verdict === "unnamed-new" || verdict === "unnamed-held") counts.unnamed++;
 }
 
 /** A checkpoint from the run record, or undefined when it is missing or not one of ours. */

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newCommand } from "@periskope-pipeline/commands";
+import { deleteIndices } from "@periskope-pipeline/elasticsearch";
 import { createPeriskopeClient } from "@periskope-pipeline/periskope";
 import { publishCommand } from "../publish-command.ts";
 import { startCommands, type CommandRunner } from "../start-commands.ts";
@@ -32,17 +33,13 @@ async function start() {
   runner = await startCommands(
     h.deps({
       settings: { refreshPageSize: PAGE },
-      periskope: ({ onAttempt }) =>
-        createPeriskopeClient({
-          baseUrl: h.sim.url,
-          apiKey: API_KEY,
-          timeoutMs: 5_000,
-          retry: { baseDelayMs: 20, maxDelayMs: 200, maxServerDelayMs: 2_000, budgetMs: 10_000 },
-          onAttempt: (event) => {
-            onAttempt?.(event);
-            afterAttempt(event.outcome);
-          },
-        }),
+      periskope: createPeriskopeClient({
+        baseUrl: h.sim.url,
+        apiKey: API_KEY,
+        timeoutMs: 5_000,
+        retry: { baseDelayMs: 20, maxDelayMs: 200, maxServerDelayMs: 2_000, budgetMs: 10_000 },
+        onAttempt: (event) => afterAttempt(event.outcome),
+      }),
     }),
   );
 }
@@ -83,7 +80,7 @@ describe("refresh-cache under API faults", () => {
   });
 
   it("fails with a clear error when the API stays down, and its stats match what the cache holds", async () => {
-    await h.es.indices.delete({ index: h.indices.chatNames });
+    await deleteIndices(h.es, [h.indices.chatNames]);
     await h.es.indices.create({ index: h.indices.chatNames });
     await start();
     let served = 0;

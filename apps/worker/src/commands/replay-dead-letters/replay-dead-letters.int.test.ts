@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newCommand, type CommandArgs } from "@periskope-pipeline/commands";
-import { installTemplates } from "@periskope-pipeline/elasticsearch";
+import { deleteIndices, installTemplates } from "@periskope-pipeline/elasticsearch";
 import { messageCreatedBatch, messageUpdated } from "@periskope-pipeline/testkit";
 import type { Worker } from "../../worker.ts";
 import { publishCommand } from "../publish-command.ts";
@@ -56,7 +56,7 @@ async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise
 describe("replay-dead-letters", () => {
   it("moves dead letters back after a mapping fix, and the worker indexes them", async () => {
     // A broken mapping: `body` as a date, so every message document is rejected and dead-lettered.
-    await h.es.indices.delete({ index: h.indices.messages });
+    await deleteIndices(h.es, [h.indices.messages]);
     await h.es.indices.create({ index: h.indices.messages, mappings: { properties: { body: { type: "date" } } } });
     const chatIds = h.sim.chatIds({ limit: 5 });
     await seedCache(h.es, h.indices.chatNames, chatIds.map((chatId) => ({ chatId, chatName: h.sim.getChat(chatId)?.chat_name as string })));

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { PubSub } from "@google-cloud/pubsub";
-import { createElasticsearchClient, installTemplates, scopedIndexNames, type ElasticsearchClient, type IndexNames } from "@periskope-pipeline/elasticsearch";
+import { createElasticsearchClient, deleteIndices, installTemplates, scopedIndexNames, type ElasticsearchClient, type IndexNames } from "@periskope-pipeline/elasticsearch";
 import { createLogger, createMetricsRegistry, type Logger } from "@periskope-pipeline/observability";
 import { createPeriskopeClient } from "@periskope-pipeline/periskope";
 import { createPubSub, deleteTopology, ensureTopology, scopedTopologyNames, type TopologyNames } from "@periskope-pipeline/pubsub";
@@ -72,8 +72,7 @@ export async function createHarness(simulator: StartSimulatorOptions = {}): Prom
         indices,
         pubsub,
         topology,
-        periskope: ({ onAttempt }) =>
-          createPeriskopeClient({ baseUrl: sim.url, apiKey: API_KEY, timeoutMs: 5_000, onAttempt, retry: { baseDelayMs: 20, maxDelayMs: 200, maxServerDelayMs: 2_000, budgetMs: 20_000 } }),
+        periskope: createPeriskopeClient({ baseUrl: sim.url, apiKey: API_KEY, timeoutMs: 5_000, retry: { baseDelayMs: 20, maxDelayMs: 200, maxServerDelayMs: 2_000, budgetMs: 20_000 } }),
         phones: sim.phones,
         logger,
         metrics: createMetricsRegistry("commands-test", { defaultMetrics: false }),
@@ -112,7 +111,7 @@ export async function createHarness(simulator: StartSimulatorOptions = {}): Prom
       await deleteTopology(pubsub, topology);
       await Promise.allSettled(clients.map((c) => c.close()));
       await pubsub.close();
-      await es.indices.delete({ index: Object.values(indices), ignore_unavailable: true });
+      await deleteIndices(es, Object.values(indices));
       await es.close();
     },
   };

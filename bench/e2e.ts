@@ -1,0 +1,321 @@
+/**
+ * `npm run bench -- e2e [--rate 2000] [--seconds 60] [--chats 40] [--connections 100]
+ *   [--warm-up-seconds 30] [--saturation-step 1000] [--saturation-seconds 20] [--saturation-steps 5]
+ *   [--es-heap 2g] [--ceiling-docs 60000]`
+ *
+ * Cost per message end to end (issue 13), in one run on this machine, against a private
+ * Elasticsearch node, a private Pub/Sub emulator and the Periskope simulator, with fresh signed
+ * realistic `message.created` webhooks over `--chats` chats, sent by autocannon at a fixed rate:
+ * 1. warm-up: the same load through the pipeline, not measured (fresh JVMs and Node JIT-compile);
+ * 2. steady: `--rate` webhooks/s for `--seconds` through the real ingress and worker processes;
+ *    CPU µs per message of every process (ingress, worker, Elasticsearch, emulator, load tool) from
+ *    /proc, divided by the documents the phase made searchable; peak RSS; time to searchable
+ *    (ingress receive → visible to search) p50/p95/p99 over a sample;
+ * 3. saturation: rising rates, `--saturation-seconds` each, until a step's accepted webhooks are
+ *    not all searchable within 5 s; the highest that passed;
+ * 4. single process: the same load against one server doing per webhook what the single-service
+ *    version did (bench/lib/e2e-single-process-server.ts), on its own indices;
+ * 5. ceilings: Elasticsearch's bulk ceiling (the worker's documents from memory, best shape) and
+ *    a pull-and-ack-only consumer with the worker's pull settings, each with its CPU per document.
+ * Writes bench/results/e2e.json. Targets (issue 13), each a ratio within this run: worker CPU per
+ * document ≤ 2.5× the pull-and-ack consumer's; ingress + worker ≤ 0.5× the single process;
+ * Elasticsearch per document in the steady phase ≤ 1.3× its cost at its ceiling; time to
+ * searchable p99 ≤ 2 s.
+ */
+import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { parseArgs } from "node:util";
+import { loadConfig } from "@periskope-pipeline/config";
+import { createElasticsearchClient, installTemplates, scopedIndexNames, type IndexNames } from "@periskope-pipeline/elasticsearch";
+import { freePort, startPrivateEmulator } from "@periskope-pipeline/local-stack";
+import { createPubSub, ensureTopology, scopedTopologyNames } from "@periskope-pipeline/pubsub";
+import { messageCreated, startSimulator, toRawBody } from "@periskope-pipeline/testkit";
+import type { ChatNameResolution } from "../apps/worker/src/chat-names/index.ts";
+import { configSchema } from "../apps/worker/src/config.ts";
+import { createOwnElasticsearch } from "../apps/worker/test/support/own-elasticsearch.ts";
+import { publishBodies } from "../apps/worker/test/support/publish.ts";
+import { peakRssMb, startIngress, startLoad, startSingleProcessServer, startWorker } from "./lib/e2e-apps.ts";
+import type { LoadDone } from "./lib/e2e-load.ts";
+import { VisibilityTracker, type VisibilityStats } from "./lib/e2e-visibility.ts";
+import { cpuSeconds, type CpuTarget } from "./lib/worker-cpu.ts";
+import { bulkFromMemory, enrichedOperations, findBestShape } from "./lib/worker-es-ceiling.ts";
+import { metricSum } from "./lib/worker-process-run.ts";
+import { measureQueueCeiling } from "./lib/worker-queue-ceiling.ts";
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: "string", default: "2000" },
+    seconds: { type: "string", default: "60" },
+    chats: { type: "string", default: "40" },
+    connections: { type: "string", default: "100" },
+    "warm-up-seconds": { type: "string", default: "30" },
+    "saturation-step": { type: "string", default: "1000" },
+    "saturation-seconds": { type: "string", default: "20" },
+    "saturation-steps": { type: "string", default: "5" },
+    "es-heap": { type: "string", default: "2g" },
+    "ceiling-docs": { type: "string", default: "60000" },
+    /** For diagnosis: run only some phases (the JSON is written only when all ran). */
+    phases: { type: "string", default: "steady,saturation,single,ceilings" },
+  },
+});
+const RATE = Number(values.rate);
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+const PHASES = new Set(values.phases.split(","));
+const SIGNING_KEY = "bench-e2e-signing-key";
+const API_KEY = "bench-key";
+const SEED = "bench-e2e";
+/** Accepted webhooks must all be searchable within this after the load stops (saturation). */
+const SEARCHABLE_WITHIN_MS = 5_000;
+const OUT = new URL("./results/e2e.json", import.meta.url);
+
+const log = (message: string) => process.stderr.write(`[bench e2e] ${new Date().toISOString().slice(11, 19)} ${message}\n`);
+const loadBefore = loadavg();
+process.env.METADATA_SERVER_DETECTION = "none";
+
+const suffix = randomUUID().slice(0, 8);
+log(`starting a private Elasticsearch (heap ${values["es-heap"]}), a private Pub/Sub emulator and the Periskope simulator`);
+const ownEs = createOwnElasticsearch({ httpPort: await freePort(), transportPort: await freePort(), heap: values["es-heap"] });
+const [, emulator] = await Promise.all([ownEs.start(), startPrivateEmulator()]);
+const es = createElasticsearchClient({ url: ownEs.url, requestTimeoutMs: 120_000 });
+const projectId = `bench-e2e-${suffix}`;
+const pubsub = createPubSub({ projectId, emulatorHost: emulator.host });
+const sim = await startSimulator({ chats: Number(values.chats), apiKey: API_KEY, nullNameRatio: 0, seed: SEED });
+const chats = sim.chatIds().map((chatId) => ({ chatId, orgPhone: String(sim.getChat(chatId)!.org_phone) }));
+const services = (): Record<string, CpuTarget> => ({ elasticsearch: { pgid: ownEs.pgid()! }, emulator: { pgid: emulator.pgid() } });
+/** Each phase sends its own range of message indices, so no phase overwrites another's documents. */
+let nextIndex = 0;
+
+interface PhaseResult {
+  readonly rate: number;
+  readonly seconds: number;
+  readonly load: LoadDone;
+  readonly docs: number;
+  /** Load stop → the last accepted webhook searchable. */
+  readonly drain_ms: number;
+  readonly all_searchable: boolean;
+  readonly cpu_us_per_message: Record<string, number>;
+  readonly time_to_searchable: VisibilityStats;
+}
+
+/** Sends `rate`/s for `seconds` to `url`, then waits until every accepted webhook is searchable in `index`. */
+async function runLoad(url: string, index: string, rate: number, seconds: number, processes: Record<string, CpuTarget>): Promise<PhaseResult> {
+  const before = (await es.count({ index })).count;
+  const tracker = new VisibilityTracker(es, index);
+  const cpuBefore = cpuSeconds({ ...services(), ...processes });
+  const firstIndex = nextIndex;
+  nextIndex += Math.ceil(rate * seconds * 1.2) + 10_000;
+  const load = startLoad(
+    { url, signingKey: SIGNING_KEY, rate, seconds, connections: CONNECTIONS, chats, seed: SEED, firstIndex, sampleEvery: Math.max(1, Math.round(rate / 50)) },
+    (id) => tracker.add(id),
+  );
+  tracker.start();
+  const done = await load.done;
+  const stopped = performance.now();
+  const expected = before + done.ok;
+  let docs = before;
+  const deadline = Date.now() + 120_000;
+  while (docs < expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    docs = (await es.count({ index })).count;
+  }
+  const drainMs = Math.round(performance.now() - stopped);
+  const cpuAfter = cpuSeconds({ ...services(), ...processes });
+  const visibility = await tracker.finish(10_000);
+  const made = docs - before;
+  const perMessage: Record<string, number> = {};
+  for (const name of Object.keys(cpuAfter)) perMessage[name] = round(((cpuAfter[name]! - cpuBefore[name]!) / Math.max(1, made)) * 1e6);
+  perMessage.load = round((done.cpu_s / Math.max(1, made)) * 1e6);
+  return { rate, seconds, load: done, docs: made, drain_ms: drainMs, all_searchable: docs >= expected, cpu_us_per_message: perMessage, time_to_searchable: visibility };
+}
+
+function passes(phase: PhaseResult): boolean {
+  const achieved = phase.load.ok / phase.seconds;
+  return (
+    phase.all_searchable &&
+    phase.drain_ms <= SEARCHABLE_WITHIN_MS &&
+    (phase.time_to_searchable.max_ms ?? Infinity) <= SEARCHABLE_WITHIN_MS &&
+    phase.load.non2xx + phase.load.errors + phase.load.timeouts === 0 &&
+    achieved >= 0.95 * phase.rate
+  );
+}
+
+try {
+  const topology = scopedTopologyNames(`e2e-${suffix}`);
+  const indices: IndexNames = scopedIndexNames(`e2e-${suffix}`);
+  await ensureTopology(pubsub, topology);
+  await installTemplates(es, indices);
+  const commonEnv = {
+    ELASTICSEARCH_URL: ownEs.url,
+    PUBSUB_EMULATOR_HOST: emulator.host,
+    PUBSUB_PROJECT_ID: projectId,
+    METADATA_SERVER_DETECTION: "none",
+    ELASTICSEARCH_INDEX: indices.messages,
+    ELASTICSEARCH_CACHE_INDEX: indices.chatNames,
+    ELASTICSEARCH_EVENTS_INDEX: indices.events,
+    ELASTICSEARCH_COMMANDS_INDEX: indices.commands,
+    PUBSUB_EVENTS_TOPIC: topology.eventsTopic,
+    PUBSUB_EVENTS_SUBSCRIPTION: topology.eventsSubscription,
+    PUBSUB_COMMANDS_TOPIC: topology.commandsTopic,
+    PUBSUB_COMMANDS_SUBSCRIPTION: topology.commandsSubscription,
+    PUBSUB_DEAD_LETTER_TOPIC: topology.deadLetterTopic,
+    PUBSUB_DEAD_LETTER_SUBSCRIPTION: topology.deadLetterSubscription,
+  };
+  const worker = await startWorker(
+    { ...commonEnv, PERISKOPE_API_URL: sim.url, PERISKOPE_API_KEY: API_KEY, PERISKOPE_PHONES: sim.phones.join(","), LOG_LEVEL: "warn" },
+    await freePort(),
+  );
+  const ingress = await startIngress({ ...commonEnv, PORT: "0", HOST: "127.0.0.1", PERISKOPE_SIGNING_KEY: SIGNING_KEY });
+  const apps = { ingress: { pid: ingress.pid }, worker: { pid: worker.pid } };
+  log(`pipeline up: ingress ${ingress.url}, worker pid ${worker.pid}`);
+
+  // --- 1. warm-up -------------------------------------------------------------------------------
+  const warmUpSeconds = Number(values["warm-up-seconds"]);
+  if (warmUpSeconds > 0) {
+    const warm = await runLoad(ingress.url, indices.messages, RATE, warmUpSeconds, apps);
+    log(`warm-up: ${warm.docs} documents at ${RATE}/s, p99 to searchable ${warm.time_to_searchable.p99_ms} ms`);
+  }
+
+  // --- 2. steady --------------------------------------------------------------------------------
+  let steady: (PhaseResult & { rss_peak_mb: Record<string, number>; api_calls: number; worker_outcomes: Record<string, number> }) | undefined;
+  if (PHASES.has("steady")) {
+    const phase = await runLoad(ingress.url, indices.messages, RATE, SECONDS, apps);
+    const metrics = await worker.metrics();
+    steady = {
+      ...phase,
+      rss_peak_mb: { ingress: peakRssMb(ingress.pid), worker: peakRssMb(worker.pid) },
+      api_calls: Object.values(sim.stats().getChatCalls).reduce((a, b) => a + b, 0),
+      worker_outcomes: Object.fromEntries(["indexed", "superseded", "nacked", "dead_lettered"].map((outcome) => [outcome, metricSum(metrics, "worker_messages_total", { outcome })])),
+    };
+    log(`steady: ${phase.docs} documents at ${RATE}/s; CPU µs/message ${JSON.stringify(phase.cpu_us_per_message)}; to searchable ${JSON.stringify(phase.time_to_searchable)}`);
+  }
+
+  // --- 3. saturation ----------------------------------------------------------------------------
+  const saturation: Array<{ rate: number; passed: boolean; achieved_per_s: number; drain_ms: number; time_to_searchable: VisibilityStats; cpu_us_per_message: Record<string, number> }> = [];
+  if (PHASES.has("saturation")) {
+    for (let step = 1; step <= Number(values["saturation-steps"]); step++) {
+      const rate = RATE + step * Number(values["saturation-step"]);
+      const phase = await runLoad(ingress.url, indices.messages, rate, Number(values["saturation-seconds"]), apps);
+      const passed = passes(phase);
+      saturation.push({ rate, passed, achieved_per_s: Math.round(phase.load.ok / phase.seconds), drain_ms: phase.drain_ms, time_to_searchable: phase.time_to_searchable, cpu_us_per_message: phase.cpu_us_per_message });
+      log(`saturation ${rate}/s: ${passed ? "passed" : "failed"} (achieved ${Math.round(phase.load.ok / phase.seconds)}/s, drain ${phase.drain_ms} ms, max to searchable ${phase.time_to_searchable.max_ms} ms)`);
+      if (!passed) break;
+    }
+  }
+  await Promise.all([ingress.stop(), worker.stop()]);
+
+  // --- 4. single process ------------------------------------------------------------------------
+  let single: PhaseResult | undefined;
+  if (PHASES.has("single")) {
+    // Its own indices, mapped dynamically as the single-service version's were.
+    const own = { messages: `single-${suffix}-messages`, chatNames: `single-${suffix}-chat-names` };
+    const server = await startSingleProcessServer({
+      ELASTICSEARCH_URL: ownEs.url,
+      ELASTICSEARCH_INDEX: own.messages,
+      ELASTICSEARCH_CACHE_INDEX: own.chatNames,
+      PERISKOPE_API_URL: sim.url,
+      PERISKOPE_API_KEY: API_KEY,
+      PERISKOPE_SIGNING_KEY: SIGNING_KEY,
+    });
+    await es.indices.create({ index: own.messages });
+    if (warmUpSeconds > 0) await runLoad(server.url, own.messages, RATE, Math.min(warmUpSeconds, 15), { server: { pid: server.pid } });
+    single = await runLoad(server.url, own.messages, RATE, SECONDS, { server: { pid: server.pid } });
+    log(`single process: ${single.docs} documents; CPU µs/message ${JSON.stringify(single.cpu_us_per_message)}; to searchable ${JSON.stringify(single.time_to_searchable)}`);
+    await server.stop();
+  }
+
+  // --- 5. ceilings ------------------------------------------------------------------------------
+  let ceilings: { elasticsearch: Record<string, unknown>; queue: Record<string, unknown> } | undefined;
+  if (PHASES.has("ceilings")) {
+    const docs = Number(values["ceiling-docs"]);
+    const bodies = Array.from({ length: docs }, (_, i) => {
+      const chat = chats[i % chats.length]!;
+      return toRawBody(messageCreated({ seed: `${SEED}-ceiling`, index: i, chatId: chat.chatId, orgPhone: chat.orgPhone }));
+    });
+    const names = new Map<string, ChatNameResolution>(chats.map((c) => [c.chatId, { status: "resolved", name: sim.getChat(c.chatId)!.chat_name! }]));
+    const fresh = async (label: string) => (await es.indices.create({ index: `${indices.messages}-${label}` })).index;
+    const trials = await findBestShape(es, (index) => enrichedOperations(bodies.slice(0, 20_000), names, index), [{ batch: 1_000, concurrency: 2 }, { batch: 2_000, concurrency: 4 }, { batch: 5_000, concurrency: 2 }], fresh);
+    const best = trials[0]!;
+    const lines = enrichedOperations(bodies, names, await fresh("ceiling"));
+    const esBefore = cpuSeconds(services());
+    const wall = await bulkFromMemory(es, lines, best);
+    const esAfter = cpuSeconds(services());
+    const elasticsearch = { method: "the worker's documents from memory, serialized as its sink sends them, best of the shapes tried", best_shape: best, docs, docs_per_s: Math.round(docs / (wall / 1000)), cpu_us_per_document: round(((esAfter.elasticsearch! - esBefore.elasticsearch!) / docs) * 1e6) };
+    log(`ES ceiling: ${JSON.stringify(elasticsearch)}`);
+
+    const topic = `e2e-ceiling-${suffix}`;
+    const [created] = await pubsub.createTopic(topic);
+    await created.createSubscription(`${topic}-sub`, { ackDeadlineSeconds: 60 });
+    await publishBodies(pubsub, topic, bodies);
+    const pull = loadConfig(configSchema, {});
+    const consumerBefore = cpuSeconds({ ...services(), consumer: { self: true } });
+    const queue = await measureQueueCeiling(
+      pubsub,
+      {
+        subscription: `${topic}-sub`,
+        maxStreams: pull.PUBSUB_MAX_STREAMS,
+        maxOutstandingMessages: pull.PUBSUB_MAX_OUTSTANDING_MESSAGES,
+        maxOutstandingBytes: pull.PUBSUB_MAX_OUTSTANDING_BYTES,
+        minAckDeadlineSeconds: pull.PUBSUB_MIN_ACK_DEADLINE_SECONDS,
+        maxAckDeadlineSeconds: pull.PUBSUB_MAX_ACK_DEADLINE_SECONDS,
+        maxExtensionSeconds: pull.PUBSUB_MAX_EXTENSION_SECONDS,
+        closeTimeoutMs: 10_000,
+      },
+      docs,
+      600_000,
+    );
+    const consumerAfter = cpuSeconds({ ...services(), consumer: { self: true } });
+    const perDoc = (name: string) => round(((consumerAfter[name]! - consumerBefore[name]!) / docs) * 1e6);
+    ceilings = {
+      elasticsearch,
+      queue: { method: "pull-and-ack-only consumer: the worker's source with its pull settings, acking on arrival (this process)", ...queue, cpu_us_per_document: { consumer: perDoc("consumer"), emulator: perDoc("emulator") } },
+    };
+    log(`queue ceiling: ${JSON.stringify(ceilings.queue)}`);
+  }
+
+  if (steady && single && ceilings) {
+    const s = steady.cpu_us_per_message;
+    const apps = round(s.ingress! + s.worker!);
+    const singleUs = single.cpu_us_per_message.server!;
+    const consumerUs = (ceilings.queue.cpu_us_per_document as { consumer: number }).consumer;
+    const esCeilingUs = ceilings.elasticsearch.cpu_us_per_document as number;
+    const highest = saturation.filter((step) => step.passed).at(-1)?.rate ?? (passes(steady) ? RATE : null);
+    const result = {
+      bench: "e2e",
+      measured_at: new Date().toISOString(),
+      apps_vs_single_process: round(apps / singleUs),
+      time_to_searchable_p99_ms: steady.time_to_searchable.p99_ms,
+      cpu_us_per_message: { ...s, ingress_plus_worker: apps },
+      worker_vs_pull_and_ack: round(s.worker! / consumerUs),
+      elasticsearch_vs_ceiling: round(s.elasticsearch! / esCeilingUs),
+      highest_rate_searchable_within_5s: highest,
+      rss_peak_mb: steady.rss_peak_mb,
+      machine: { cpus: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, loadavg_before: loadBefore.map(round), loadavg_after: loadavg().map(round) },
+      load: { tool: "autocannon (own process), fixed overall rate, fresh signed message.created per request", rate: RATE, seconds: SECONDS, connections: CONNECTIONS, chats: chats.length },
+      setup: { elasticsearch: `private node, heap ${values["es-heap"]}`, pubsub: "private emulator, topology as deployed", simulator: "in this process, no faults" },
+      steady,
+      saturation,
+      single_process: { method: "bench/lib/e2e-single-process-server.ts: per webhook cache get → API on a miss → index the cache doc on that miss → index the message → 200; dynamically mapped indices", ...single },
+      ceilings,
+      targets: {
+        worker_vs_pull_and_ack: { target: 2.5, met: s.worker! / consumerUs <= 2.5 },
+        apps_vs_single_process: { target: 0.5, met: apps / singleUs <= 0.5 },
+        elasticsearch_vs_ceiling: { target: 1.3, met: s.elasticsearch! / esCeilingUs <= 1.3 },
+        time_to_searchable_p99_ms: { target: 2_000, met: (steady.time_to_searchable.p99_ms ?? Infinity) <= 2_000 },
+      },
+    };
+    writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ apps_vs_single_process: result.apps_vs_single_process, time_to_searchable_p99_ms: result.time_to_searchable_p99_ms, cpu_us_per_message: result.cpu_us_per_message, targets: result.targets })}\n`);
+    log(`wrote ${OUT.pathname}`);
+  }
+} finally {
+  await sim.close();
+  await pubsub.close().catch(() => undefined);
+  await es.close().catch(() => undefined);
+  await Promise.allSettled([ownEs.destroy(), emulator.stop()]);
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
