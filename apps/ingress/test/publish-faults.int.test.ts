@@ -25,6 +25,19 @@ async function errorCode(response: { body: string }): Promise<string> {
   return (JSON.parse(response.body) as { error: { code: string } }).error.code;
 }
 
+async function inFlight(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^ingress_publishes_in_flight\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? -1);
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Sends one webhook at a time until one is acknowledged; returns how long that took. */
 async function untilAccepted(url: string, timeoutMs: number): Promise<number> {
   const started = Date.now();
@@ -120,7 +133,8 @@ describe("Pub/Sub faults under the ingress process", () => {
         Array.from({ length: 100 }, () => webhook()),
         { key: KEY, concurrency: 100 },
       );
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Every one of them admitted and waiting on Pub/Sub (a fixed pause races a busy machine).
+      await until(async () => (await inFlight(patient.url)) === 100, 10_000);
       const rssBefore = patient.rss();
       // ... so 4,000 more are refused at once, without queueing anything.
       const refused = await sendWebhooks(
