@@ -8,6 +8,7 @@ import type { PubSub } from "@google-cloud/pubsub";
 import { createPubSub } from "@periskope-pipeline/pubsub";
 import { messageCreated, sendWebhook, sendWebhooks, toRawBody } from "@periskope-pipeline/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inFlight, until } from "./support/in-flight.ts";
 import { startIngressProcess, type IngressProcess } from "./support/ingress-process.ts";
 import { startPrivateEmulator, type PrivateEmulator } from "@periskope-pipeline/local-stack";
 
@@ -23,19 +24,6 @@ async function createTopics(pubsub: PubSub): Promise<void> {
 
 async function errorCode(response: { body: string }): Promise<string> {
   return (JSON.parse(response.body) as { error: { code: string } }).error.code;
-}
-
-async function inFlight(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^ingress_publishes_in_flight\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? -1);
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Sends one webhook at a time until one is acknowledged; returns how long that took. */
