@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Message, PubSub } from "@google-cloud/pubsub";
+import { freePort } from "@periskope-pipeline/local-stack";
 import { createPubSub } from "@periskope-pipeline/pubsub";
 import { describe, expect, it } from "vitest";
 import { describeEventPublisherConformance, type ReceivedMessage } from "./event-publisher.conformance.ts";
@@ -50,6 +51,25 @@ describeEventPublisherConformance("Pub/Sub (emulator)", async () => {
       await pubsub.close();
     },
   };
+});
+
+describe("PubSubPublisher while Pub/Sub cannot be reached", () => {
+  it("fails a publish with `timeout` within its timeout, even while the channel keeps reconnecting", async () => {
+    const unreachable = createPubSub({ projectId, emulatorHost: `127.0.0.1:${await freePort()}` });
+    const publisher = new PubSubPublisher(unreachable, { topic: "events-nowhere", batching, timeoutMs: 1_000 });
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const started = Date.now();
+        const error = await publisher.publish({ data: Buffer.from("x"), attributes: { event_type: "down" } }).catch((e: unknown) => e);
+        expect((error as { code?: string }).code).toMatch(/^(timeout|unavailable)$/);
+        // Without the publisher's own timer (gax's total timeout alone): 5.3 s here; 2.7-6.2 s for 1.5 s through the ingress.
+        expect(Date.now() - started).toBeLessThan(1_000 + 700);
+      }
+      expect(publisher.inFlight).toBe(0);
+    } finally {
+      await unreachable.close();
+    }
+  });
 });
 
 describe("classifyGrpcError", () => {

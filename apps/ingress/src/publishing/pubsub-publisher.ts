@@ -2,13 +2,11 @@
  * Publishes to a Pub/Sub topic with the client library's own batching: `topic.publishMessage` per
  * message, batches closed by count, bytes or `maxMilliseconds`, one Publish request per batch.
  *
- * Protocol facts this relies on:
- * - The library passes `gaxOpts.timeout` to gax, which makes it the Publish call's total retry
- *   budget: retryable codes (UNAVAILABLE, ABORTED, …) are retried with backoff inside it, never
- *   beyond. A message waits at most `maxMilliseconds` for its batch, so the call gets the rest of
- *   the message's timeout and the whole publish settles within `timeoutMs`.
- * - A failed request fails every message of its batch with the same error object, so the failure
- *   log below writes one line per request, not per webhook: an outage cannot flood the logs.
+ * `timeoutMs` is kept by a timer per message: gax's total timeout (`gaxOpts.timeout`, which also
+ * bounds its retries of UNAVAILABLE, ABORTED, …) was measured overshooting it 2-4× while Pub/Sub
+ * was down and the channel reconnecting. gax still gets it, so the library lets go of a message soon
+ * after. A failed request fails its whole batch with one error object, and timeouts share one cause:
+ * the failure log writes one line per failed request, not per webhook, so outages cannot flood it.
  *
  * @example
  * const publisher = new PubSubPublisher(pubsub, { topic: "periskope-events", batching, timeoutMs: 10_000 });
@@ -30,8 +28,6 @@ export interface PubSubPublisherOptions {
   readonly batching: BatchSettings;
   /** From `publish` to acknowledgement, retries included. */
   readonly timeoutMs: number;
-  /** Deadline of a readiness probe (GetTopic). */
-  readonly probeTimeoutMs?: number;
   /** Where failed publish requests are logged (once per request). */
   readonly log?: Logger;
   /** Told about every message once it settled. */
@@ -40,19 +36,16 @@ export interface PubSubPublisherOptions {
 
 export class PubSubPublisher implements EventPublisher {
   readonly #topic: Topic;
-  readonly #probeTimeoutMs: number;
   readonly #observe: PubSubPublisherOptions["observe"];
   readonly #failed: ((error: PublishError, cause: unknown) => void) | undefined;
+  readonly #timeoutMs: number;
   #inFlight = 0;
   #closed = false;
 
   constructor(pubsub: PubSub, options: PubSubPublisherOptions) {
     const { batching, timeoutMs } = options;
-    this.#topic = pubsub.topic(options.topic, {
-      batching,
-      gaxOpts: { timeout: Math.max(1, timeoutMs - batching.maxMilliseconds) },
-    });
-    this.#probeTimeoutMs = options.probeTimeoutMs ?? 2_000;
+    this.#topic = pubsub.topic(options.topic, { batching, gaxOpts: { timeout: timeoutMs } });
+    this.#timeoutMs = timeoutMs;
     this.#observe = options.observe;
     this.#failed = options.log && publishFailureLog(options.log, options.topic);
   }
@@ -66,15 +59,20 @@ export class PubSubPublisher implements EventPublisher {
     this.#inFlight++;
     const started = performance.now();
     return new Promise((resolve, reject) => {
-      // The callback form: no promise of the library's on top of ours.
-      this.#topic.publishMessage(message as { data: Buffer; attributes: Record<string, string> }, (error, messageId) => {
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (failure: PublishError | null, messageId: string | undefined, cause: unknown) => {
+        if (timer === undefined) return; // already settled (timed out, then the library answered)
+        clearTimeout(timer);
+        timer = undefined;
         this.#inFlight--;
-        const failure = error ? classifyGrpcError(error) : null;
         this.#observe?.((performance.now() - started) / 1000, failure);
         if (!failure) return resolve(messageId as string);
-        this.#failed?.(failure, error);
+        this.#failed?.(failure, cause);
         reject(failure);
-      });
+      };
+      timer = setTimeout(() => settle(new PublishError("timeout", `not acknowledged within ${this.#timeoutMs} ms`), undefined, TIMED_OUT), this.#timeoutMs);
+      // The callback form: no promise of the library's on top of ours.
+      this.#topic.publishMessage(message as { data: Buffer; attributes: Record<string, string> }, (error, messageId) => settle(error ? classifyGrpcError(error) : null, messageId ?? undefined, error));
     });
   }
 
@@ -84,7 +82,7 @@ export class PubSubPublisher implements EventPublisher {
 
   async probe(): Promise<void> {
     try {
-      await this.#topic.getMetadata({ timeout: this.#probeTimeoutMs, retry: null });
+      await this.#topic.getMetadata({ timeout: PROBE_TIMEOUT_MS, retry: null });
     } catch (error) {
       throw classifyGrpcError(error);
     }
@@ -95,6 +93,9 @@ export class PubSubPublisher implements EventPublisher {
     await this.flush();
   }
 }
+
+const TIMED_OUT = Symbol("timed out"); // the cause of every timeout: logged once per run of them
+const PROBE_TIMEOUT_MS = 2_000; // readiness (GetTopic)
 
 /** gRPC status codes (grpc/status.proto) that are not "unavailable" (UNAVAILABLE, ABORTED, INTERNAL, …). */
 const GRPC_CODES: Readonly<Record<number, PublishErrorCode>> = {
