@@ -54,9 +54,9 @@ EXPOSE 8080
 USER node
 # Exec form: node is PID 1 and receives SIGTERM itself; the app drains and exits on it. It starts
 # no child processes, so there are no zombies to reap and no init is needed.
-# A bounded young generation: without it V8 grows the HTTP thread by ~120 MB under load for no
-# throughput; 16 MB semi-spaces, not less (apps/ingress/src/server/node-flags.ts has the figures).
-CMD ["node", "--max-semi-space-size=16", "apps/ingress/src/main.ts"]
+# A bounded heap: without it V8 grows the young generation by ~120 MB and lets garbage pile up in
+# old space under load, for no throughput (apps/ingress/src/server/node-flags.ts has the figures).
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=16", "apps/ingress/src/main.ts"]
 
 # ----------------------------------------------------------------------------------------- worker
 FROM base AS worker-deps

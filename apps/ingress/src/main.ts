@@ -2,7 +2,7 @@
  * The ingress process: the only place that reads the environment, builds clients and handles
  * signals. Everything else receives what it needs (see app.ts).
  *
- *   node --max-semi-space-size=16 apps/ingress/src/main.ts   # settings: config.ts; flag: server/node-flags.ts
+ *   node --max-old-space-size=128 --max-semi-space-size=16 apps/ingress/src/main.ts   # settings: config.ts; flags: server/node-flags.ts
  */
 import { ElasticsearchRunReader, LazyRunReader, type RunReader } from "@periskope-pipeline/commands";
 import { ConfigError, loadDotEnv, missingNodeFlags, redactConfig } from "@periskope-pipeline/config";
