@@ -29,6 +29,7 @@ FROM base AS ingress-deps
 COPY package.json package-lock.json ./
 COPY apps/ingress/package.json apps/ingress/
 COPY packages/config/package.json packages/config/
+COPY packages/commands/package.json packages/commands/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/elasticsearch/package.json packages/elasticsearch/
 COPY packages/observability/package.json packages/observability/
@@ -40,6 +41,7 @@ FROM base AS ingress
 LABEL org.opencontainers.image.title="periskope-pipeline-ingress" \
       org.opencontainers.image.description="Periskope webhook intake: verify, validate, publish to Pub/Sub"
 COPY --from=ingress-deps /app ./
+COPY packages/commands/src packages/commands/src
 COPY packages/config/src packages/config/src
 COPY packages/contracts/src packages/contracts/src
 COPY packages/elasticsearch/src packages/elasticsearch/src
@@ -52,14 +54,15 @@ EXPOSE 8080
 USER node
 # Exec form: node is PID 1 and receives SIGTERM itself; the app drains and exits on it. It starts
 # no child processes, so there are no zombies to reap and no init is needed.
-# A bounded young generation: without it V8 grows the HTTP thread by ~120 MB under load for no
-# throughput; 16 MB semi-spaces, not less (apps/ingress/src/server/node-flags.ts has the figures).
-CMD ["node", "--max-semi-space-size=16", "apps/ingress/src/main.ts"]
+# A bounded heap: without it V8 grows the young generation by ~120 MB and lets garbage pile up in
+# old space under load, for no throughput (apps/ingress/src/server/node-flags.ts has the figures).
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=16", "apps/ingress/src/main.ts"]
 
 # ----------------------------------------------------------------------------------------- worker
 FROM base AS worker-deps
 COPY package.json package-lock.json ./
 COPY apps/worker/package.json apps/worker/
+COPY packages/commands/package.json packages/commands/
 COPY packages/config/package.json packages/config/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/elasticsearch/package.json packages/elasticsearch/
@@ -72,14 +75,15 @@ FROM base AS worker
 LABEL org.opencontainers.image.title="periskope-pipeline-worker" \
       org.opencontainers.image.description="Periskope pipeline worker: pull, enrich, index; runs ops commands"
 COPY --from=worker-deps /app ./
+COPY packages/commands/src packages/commands/src
 COPY packages/config/src packages/config/src
 COPY packages/contracts/src packages/contracts/src
 COPY packages/elasticsearch/src packages/elasticsearch/src
 COPY packages/observability/src packages/observability/src
 COPY packages/periskope/src packages/periskope/src
 COPY packages/pubsub/src packages/pubsub/src
-# The worker installs these index templates at startup (packages/elasticsearch reads them from here).
-COPY infra/elasticsearch infra/elasticsearch
+# The worker installs these index templates at startup (shipped with packages/elasticsearch).
+COPY packages/elasticsearch/templates packages/elasticsearch/templates
 # Includes src/ops/main.ts, the ops CLI:  docker run --rm <image> node apps/worker/src/ops/main.ts <command> --wait
 COPY apps/worker/src apps/worker/src
 ENV WORKER_METRICS_PORT=9464

@@ -8,7 +8,8 @@ export const LOCAL_DEFAULTS = {
   PUBSUB_PROJECT_ID: "periskope-local",
   PERISKOPE_API_KEY: "local-periskope-api-key",
   PERISKOPE_SIGNING_KEY: "local-signing-key",
-  ADMIN_TOKEN: "local-admin-token",
+  // The ingress refuses admin tokens shorter than 32 characters.
+  ADMIN_TOKEN: "local-admin-token-not-for-production",
   PORT: "8080",
   WORKER_METRICS_PORT: "9464",
   SIMULATOR_PORT: "4010",

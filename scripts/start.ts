@@ -43,7 +43,7 @@ const ENTRY_POINTS = {
 
 // Heap bounds the apps ask for (apps/ingress/src/server/node-flags.ts, apps/worker/src/node-flags.ts).
 const NODE_FLAGS: Readonly<Record<string, readonly string[]>> = {
-  ingress: ["--max-semi-space-size=16"],
+  ingress: ["--max-old-space-size=128", "--max-semi-space-size=16"],
   worker: ["--max-old-space-size=192", "--max-semi-space-size=16"],
 };
 

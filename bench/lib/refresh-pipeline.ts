@@ -3,7 +3,7 @@
  * by the command runner, recorded in the commands index; timed from publish until the record says
  * it succeeded.
  */
-import { newCommand } from "@periskope-pipeline/contracts";
+import { newCommand } from "@periskope-pipeline/commands";
 import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import type { PubSub } from "@google-cloud/pubsub";
 import { publishCommand, type StoredRun } from "../../apps/worker/src/commands/index.ts";

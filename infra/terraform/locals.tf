@@ -24,6 +24,8 @@ locals {
     PERISKOPE_API_KEY     = "periskope-api-key"
     ELASTICSEARCH_API_KEY = "elasticsearch-api-key"
     ADMIN_TOKEN           = "pipeline-admin-token"
+    # The ingress's own key, limited to reading pipeline_commands (elasticsearch_api_keys.tf).
+    INGRESS_ELASTICSEARCH_API_KEY = "elasticsearch-ingress-api-key"
   }
 
   # Plain settings both apps share.
@@ -36,6 +38,8 @@ locals {
   # The ingress publishes events and commands and reads command runs; nothing else.
   # Cloud Run sets PORT itself (from the container port); setting it is an error there.
   ingress_only_env = {
+    # /metrics off the public port: Cloud Run routes outside traffic to the container port only.
+    METRICS_PORT                 = "9464"
     PUBSUB_EVENTS_TOPIC          = google_pubsub_topic.events.name
     PUBSUB_COMMANDS_TOPIC        = google_pubsub_topic.commands.name
     ELASTICSEARCH_COMMANDS_INDEX = "pipeline_commands"
@@ -65,7 +69,7 @@ locals {
   ingress_secret_env = {
     PERISKOPE_SIGNING_KEY = local.secret_ids.PERISKOPE_SIGNING_KEY
     ADMIN_TOKEN           = local.secret_ids.ADMIN_TOKEN
-    ELASTICSEARCH_API_KEY = local.secret_ids.ELASTICSEARCH_API_KEY
+    ELASTICSEARCH_API_KEY = local.secret_ids.INGRESS_ELASTICSEARCH_API_KEY
   }
 
   worker_secret_env = {

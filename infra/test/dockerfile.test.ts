@@ -85,7 +85,7 @@ describe("Dockerfile", () => {
 
   it("gives the worker image the index templates and the ops CLI", () => {
     const plan = imagePlan(DOCKERFILE, IMAGES.worker.target);
-    expect(isCopied(plan.contextCopies, "infra/elasticsearch/messages.template.json")).toBe(true);
+    expect(isCopied(plan.contextCopies, "packages/elasticsearch/templates/messages.template.json")).toBe(true);
     const ops = /node (\S+)/.exec(rootManifest().scripts?.ops ?? "")?.[1];
     expect(ops).toBe("apps/worker/src/ops/main.ts");
     expect(isCopied(plan.contextCopies, ops ?? "")).toBe(true);

@@ -34,7 +34,7 @@ describe("the repository's .dockerignore", () => {
   });
 
   it("keeps what the images need", () => {
-    for (const path of ["package.json", "package-lock.json", "apps/worker/src/main.ts", "apps/worker/src/ops/main.ts", "infra/elasticsearch/messages.template.json"]) {
+    for (const path of ["package.json", "package-lock.json", "apps/worker/src/main.ts", "apps/worker/src/ops/main.ts", "packages/elasticsearch/templates/messages.template.json"]) {
       expect(ignored(path), path).toBe(false);
     }
   });

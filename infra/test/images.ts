@@ -10,7 +10,7 @@ export interface ImageSpec {
   /** The workspace whose production dependencies the image installs. */
   readonly workspace: string;
   readonly entry: string;
-  /** Node flags the app asks for at startup (the ingress warns when its semi-space bound is missing). */
+  /** Node flags the app asks for at startup (the apps warn when their heap bounds are missing). */
   readonly nodeFlags: readonly string[];
   /** The variable the process reads its listening port from, and its default. */
   readonly portVariable: string;
@@ -23,7 +23,7 @@ export const IMAGES = {
     name: "periskope-pipeline-ingress",
     workspace: "apps/ingress",
     entry: "apps/ingress/src/main.ts",
-    nodeFlags: ["--max-semi-space-size=16"],
+    nodeFlags: ["--max-old-space-size=128", "--max-semi-space-size=16"],
     portVariable: "PORT",
     port: 8080,
   },

@@ -1,10 +1,10 @@
 /**
- * The fields each index template maps (infra/elasticsearch/*.template.json), flattened to the
+ * The fields each index template maps (the templates @periskope-pipeline/elasticsearch ships), flattened to the
  * dotted names Kibana uses: object properties (`dead_letter.error_kind`) and multi-fields
  * (`chat_name.keyword`), with their types.
  */
-import { readdirSync } from "node:fs";
-import { readRepoJson, repoPath } from "./repo.ts";
+import { readdirSync, readFileSync } from "node:fs";
+import { DEFAULT_TEMPLATES_DIR } from "@periskope-pipeline/elasticsearch";
 
 interface Mapping {
   type?: string;
@@ -19,10 +19,10 @@ export interface IndexFields {
 }
 
 export function templateFields(): IndexFields[] {
-  return readdirSync(repoPath("infra/elasticsearch"))
+  return readdirSync(DEFAULT_TEMPLATES_DIR)
     .filter((f) => f.endsWith(".template.json"))
     .map((file) => {
-      const template = readRepoJson<{ _meta: { default_index: string }; template: { mappings: Mapping } }>(`infra/elasticsearch/${file}`);
+      const template = JSON.parse(readFileSync(`${DEFAULT_TEMPLATES_DIR}${file}`, "utf8")) as { _meta: { default_index: string }; template: { mappings: Mapping } };
       const fields = new Map<string, string>();
       const visit = (prefix: string, mapping: Mapping) => {
         for (const [name, child] of Object.entries(mapping.properties ?? {})) {

@@ -4,7 +4,7 @@
  * secrets only come from Secret Manager, and IAM grants are exactly the minimal list below.
  */
 import { pubsubSettings, SECRET_VARIABLES } from "@periskope-pipeline/config";
-import { parseCommandRequest } from "@periskope-pipeline/contracts";
+import { parseCommandRequest } from "@periskope-pipeline/commands";
 import { SUBSCRIPTION_POLICY, topologyNamesFromEnv, topologySpec } from "@periskope-pipeline/pubsub";
 import { readdirSync } from "node:fs";
 import { z } from "zod";
@@ -215,6 +215,32 @@ describe("infra/terraform", () => {
         const readable = grants(tf).filter((g) => g.role === "roles/secretmanager.secretAccessor" && g.member === accounts[app]).map((g) => g.target);
         expect(readable.sort(), app).toEqual([...new Set(mounted)].sort());
       }
+    });
+  });
+
+  describe("Elasticsearch API keys (least privilege)", () => {
+    type KeyDefinition = { name: string; role_descriptors: Record<string, { cluster: string[]; indices: { names: string[]; privileges: string[] }[] }> };
+    const keys = () => evaluate(tf, tf.locals.elasticsearch_api_keys) as Record<"ingress" | "worker", KeyDefinition>;
+    const mountedKey = (app: AppName) => deployment(app).env.find((e) => e.name === "ELASTICSEARCH_API_KEY")?.secret;
+
+    it("gives the ingress its own key, in its own secret, limited to reading pipeline_commands", () => {
+      const descriptors = Object.values(keys().ingress.role_descriptors);
+      expect(descriptors).toEqual([{ cluster: [], indices: [{ names: ["pipeline_commands", "pipeline_commands-*"], privileges: ["read"] }] }]);
+      expect(mountedKey("ingress")).toBe("elasticsearch-ingress-api-key");
+      expect(mountedKey("ingress")).not.toBe(mountedKey("worker"));
+      const workerReaders = grants(tf).filter((g) => g.role === "roles/secretmanager.secretAccessor" && g.target === secret(mountedKey("worker") ?? ""));
+      expect(workerReaders.map((g) => g.member)).toEqual([sa("periskope-worker")]);
+    });
+
+    it("bounds the worker's key to the pipeline's indices and template management", () => {
+      const [descriptor, ...more] = Object.values(keys().worker.role_descriptors);
+      expect(more).toEqual([]);
+      expect(descriptor?.cluster).toEqual(["manage_index_templates"]);
+      expect(descriptor?.indices.flatMap((i) => i.names).sort()).toEqual(["pipeline_commands*", "whatsapp_*"]);
+    });
+
+    it("tells the operator how to create each key", () => {
+      expect(tf.outputs.elasticsearch_api_key_requests?.value).toBeDefined();
     });
   });
 

@@ -129,7 +129,7 @@ describe("never a 2xx for an event that is not queued", () => {
     t.events.hold();
     const inFlight = [1, 2, 3].map((index) => t.postWebhook(toRawBody(messageCreated({ index }))));
     await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(t.intake.inFlight).toBe(3);
+    expect(t.events.inFlight).toBe(3);
 
     const started = performance.now();
     const refused = await t.postWebhook(toRawBody(messageCreated({ index: 4 })));

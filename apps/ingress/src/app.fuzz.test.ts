@@ -29,7 +29,7 @@ describe("fuzz: malformed deliveries in-process", () => {
       expect(body.error?.code, `case ${i} (${delivery.kind})`).toMatch(/^[a-z_]+$/);
     }
     expect(t.events.messages).toHaveLength(0);
-    expect(t.intake.inFlight).toBe(0);
+    expect(t.events.inFlight).toBe(0);
     expect([...statuses.keys()].every((status) => [400, 401, 415].includes(status))).toBe(true);
     // Every generator ran, so the mix is what the test says it is.
     expect(kinds.size).toBe(MALFORMED_KINDS);

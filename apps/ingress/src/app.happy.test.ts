@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { messageCreated, signedHeaders, toRawBody, webhookEvent } from "@periskope-pipeline/testkit";
 import { describe, expect, it } from "vitest";
+import { createMetricsApp } from "./app.ts";
 import { createTestApp, SIGNING_KEY } from "../test/support/test-app.ts";
 import { WEBHOOK_ROUTE } from "./routes.ts";
 
@@ -82,11 +83,12 @@ describe("POST /periskopewebhook accepts what Periskope sends", () => {
     expect(t.events.messages[0]?.data.equals(bytes)).toBe(true);
   });
 
-  it("with verification explicitly disabled, accepts unsigned webhooks (and needs no key)", async () => {
-    const t = createTestApp({ env: { WEBHOOK_SIGNATURE_VERIFICATION: "false", PERISKOPE_SIGNING_KEY: undefined } });
+  it("with verification explicitly disabled (emulator only), accepts unsigned webhooks, needs no key, and shows it on /metrics", async () => {
+    const t = createTestApp({ env: { WEBHOOK_SIGNATURE_VERIFICATION: "false", PERISKOPE_SIGNING_KEY: undefined, PUBSUB_EMULATOR_HOST: "127.0.0.1:8085" } });
     const response = await t.postWebhook(toRawBody(messageCreated({ index: 7 })), { "x-periskope-signature": undefined });
     expect(response.status).toBe(200);
     expect(t.events.messages).toHaveLength(1);
+    expect(await (await t.app.request("/metrics")).text()).toMatch(/ingress_signature_verification_enabled\{service="ingress"\} 0/);
   });
 });
 
@@ -118,5 +120,15 @@ describe("service routes", () => {
     expect(text).toMatch(/ingress_events_received_total\{event_type="message.created",service="ingress"\} 1/);
     expect(text).toMatch(/ingress_events_received_total\{event_type="other",service="ingress"\} 1/);
     expect(text).toMatch(/ingress_publishes_in_flight\{service="ingress"\} 0/);
+    expect(text).toMatch(/ingress_signature_verification_enabled\{service="ingress"\} 1/);
+  });
+
+  it("with METRICS_PORT, /metrics is not on the public app but on the metrics app", async () => {
+    const t = createTestApp({ env: { METRICS_PORT: "9464" } });
+    await t.postWebhook(toRawBody(messageCreated({ index: 9 })));
+    expect((await t.app.request("/metrics")).status).toBe(404);
+    const scraped = await createMetricsApp(t.registry).request("/metrics");
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toMatch(/ingress_http_requests_total\{route="\/periskopewebhook",status="200",service="ingress"\} 1/);
   });
 });

@@ -1,4 +1,4 @@
-import { parseCommandMessage, type CommandRun } from "@periskope-pipeline/contracts";
+import { parseCommandMessage, type CommandRun } from "@periskope-pipeline/commands";
 import { messageCreated, toRawBody } from "@periskope-pipeline/testkit";
 import { describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, createTestApp, SIGNING_KEY, type TestApp } from "../test/support/test-app.ts";
@@ -48,6 +48,21 @@ describe("ops routes are behind ADMIN_TOKEN", () => {
     expect(response.status).toBe(401);
     expect(await errorCode(response)).toBe(code);
     expect(t.commands.messages).toHaveLength(0);
+  });
+});
+
+describe("refused admin calls are counted and logged, without the token", () => {
+  it("counts each refusal by reason and logs it with the path", async () => {
+    const t = createTestApp();
+    await t.app.request("/commands", jsonPost(commandBody));
+    await t.app.request("/commands", jsonPost(commandBody, { authorization: "Bearer a-guess-at-the-admin-token-0123456789" }));
+    await t.app.request("/refresh-cache", { headers: { authorization: "Bearer a-guess-at-the-admin-token-0123456789" } });
+    const text = await (await t.app.request("/metrics")).text();
+    expect(text).toMatch(/ingress_admin_auth_failures_total\{reason="missing",service="ingress"\} 1/);
+    expect(text).toMatch(/ingress_admin_auth_failures_total\{reason="invalid",service="ingress"\} 2/);
+    const refusals = t.logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === "AdminAuthFailed");
+    expect(refusals.map((line) => line.path)).toEqual(["/commands", "/commands", "/refresh-cache"]);
+    expect(t.logLines.join("\n")).not.toContain("a-guess-at-the-admin-token");
   });
 });
 
@@ -123,37 +138,52 @@ describe("GET /refresh-cache (compatibility with the original cron jobs)", () =>
     return JSON.parse(t.commands.messages[0]?.data.toString("utf8") ?? "{}").command_id;
   }
 
-  it("publishes a refresh-cache command and answers 202 with its id", async () => {
+  const succeeded = (id: string): CommandRun => ({
+    command_id: id,
+    type: "refresh-cache",
+    args: {},
+    status: "succeeded",
+    requested_at: new Date().toISOString(),
+    stats: { total_chats: 120, newly_cached: 20, already_cached: 100, renamed: 3, unnamed: 2, pages: 1, api_calls: 1, duration_ms: 900, dry_run: false },
+  });
+
+  it("with ?wait=0 publishes a refresh-cache command and answers 202 at once with its id and where to poll", async () => {
     const t = createTestApp();
-    const response = await t.admin("/refresh-cache");
+    const response = await t.admin("/refresh-cache?wait=0");
     expect(response.status).toBe(202);
-    const body = (await response.json()) as { status: string; command_id: string };
-    expect(body.status).toBe("accepted");
+    const body = (await response.json()) as { status: string; command_id: string; poll: string };
+    expect(body).toEqual({ status: "accepted", command_id: body.command_id, poll: `/commands/${body.command_id}` });
     expect(response.headers.get("x-command-id")).toBe(body.command_id);
     expect(await publishedCommandId(t)).toBe(body.command_id);
     expect(t.commands.messages[0]?.attributes.command_type).toBe("refresh-cache");
   });
 
-  it("with ?wait=N answers the original shape once the run succeeded", async () => {
+  it("by default waits for the run and answers the original shape, the run's other counters beside it", async () => {
     const t = createTestApp({ env: { COMMAND_POLL_INTERVAL_MS: "50" } });
-    const pending = t.admin("/refresh-cache?wait=5");
+    const pending = t.admin("/refresh-cache");
     const id = await publishedCommandId(t);
     t.runs.put({ command_id: id, type: "refresh-cache", args: {}, status: "running", requested_at: new Date().toISOString() });
     await new Promise((r) => setTimeout(r, 120));
-    t.runs.put({
-      command_id: id,
-      type: "refresh-cache",
-      args: {},
-      status: "succeeded",
-      requested_at: new Date().toISOString(),
-      stats: { total_chats: 120, newly_cached: 20, already_cached: 100, renamed: 3, pages: 1, api_calls: 1, duration_ms: 900, dry_run: false },
-    });
+    t.runs.put(succeeded(id));
     const response = await pending;
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "success", total_chats: 120, newly_cached: 20, already_cached: 100 });
+    expect(await response.json()).toEqual({ status: "success", total_chats: 120, newly_cached: 20, already_cached: 100, renamed: 3, unnamed: 2, pages: 1, api_calls: 1, duration_ms: 900, dry_run: false });
   });
 
-  it("with ?wait=N answers 502 with the run's error when it failed", async () => {
+  it("follows a joined run: a refresh arriving while another runs answers with that run's stats", async () => {
+    const t = createTestApp({ env: { COMMAND_POLL_INTERVAL_MS: "50" } });
+    const pending = t.admin("/refresh-cache?wait=5");
+    const id = await publishedCommandId(t);
+    t.runs.put({ command_id: "running-one", type: "refresh-cache", args: {}, status: "running", requested_at: new Date().toISOString() });
+    t.runs.put({ command_id: id, type: "refresh-cache", args: {}, status: "joined", joined_command_id: "running-one", requested_at: new Date().toISOString() });
+    await new Promise((r) => setTimeout(r, 120));
+    t.runs.put(succeeded("running-one"));
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "success", total_chats: 120, newly_cached: 20, already_cached: 100 });
+  });
+
+  it("answers 502 with the run's error when it failed", async () => {
     const t = createTestApp({ env: { COMMAND_POLL_INTERVAL_MS: "50" } });
     const pending = t.admin("/refresh-cache?wait=5");
     const id = await publishedCommandId(t);
@@ -163,14 +193,14 @@ describe("GET /refresh-cache (compatibility with the original cron jobs)", () =>
     expect(await response.json()).toEqual({ status: "error", command_id: id, error: { code: "periskope_unavailable", message: "API down" } });
   });
 
-  it("with ?wait=N answers 202 with the run status when the run did not finish in time", async () => {
-    const t = createTestApp({ env: { COMMAND_POLL_INTERVAL_MS: "50" } });
+  it("answers 202 with the run status and where to poll when the run did not finish within REFRESH_CACHE_WAIT_SECONDS", async () => {
+    const t = createTestApp({ env: { COMMAND_POLL_INTERVAL_MS: "50", REFRESH_CACHE_WAIT_SECONDS: "1" } });
     const started = Date.now();
-    const response = await t.admin("/refresh-cache?wait=1");
+    const response = await t.admin("/refresh-cache");
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(response.status).toBe(202);
-    const body = (await response.json()) as { status: string; command_id: string; run_status: string };
-    expect(body).toEqual({ status: "accepted", command_id: await publishedCommandId(t), run_status: "unknown" });
+    const id = await publishedCommandId(t);
+    expect(await response.json()).toEqual({ status: "accepted", command_id: id, run_status: "unknown", poll: `/commands/${id}` });
   });
 
   it.each(["abc", "-1", "1.5", "99999"])("400 for ?wait=%s, publishing nothing", async (wait) => {

@@ -4,11 +4,13 @@
  *
  * The webhook route carries no middleware: it is the hot path and does its own request id, metrics
  * and error bodies (see webhook-route.ts). Every other route goes through `observed(route)`.
+ * `/metrics` is served here only without METRICS_PORT; with it, on its own port (`createMetricsApp`).
  *
  * @example
- * const app = createApp({ intake, commands, runs, lifecycle, registry, metrics, log, settings });
+ * const app = createApp({ events, verify, commands, runs, lifecycle, registry, metrics, log, settings });
  * const response = await app.request("/healthz");
  */
+import type { RunReader } from "@periskope-pipeline/commands";
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Logger, Registry } from "@periskope-pipeline/observability";
 import type { IngressConfig } from "./config.ts";
@@ -16,10 +18,8 @@ import { livenessHandler, metricsHandler, readinessHandler, rootHandler } from "
 import { createReadinessCheck } from "./health/readiness.ts";
 import { ApiError, errorBody } from "./http/api-error.ts";
 import { REQUEST_ID_HEADER, requestIdFrom } from "./http/request-id.ts";
-import type { WebhookIntake } from "./intake/webhook-intake.ts";
 import type { IngressMetrics } from "./metrics.ts";
 import { requireAdminToken } from "./ops/admin-auth.ts";
-import type { CommandRunReader } from "./ops/command-runs.ts";
 import { getCommandHandler, postCommandHandler } from "./ops/commands-routes.ts";
 import type { OpsContext } from "./ops/ops-context.ts";
 import { refreshCacheHandler } from "./ops/refresh-cache-route.ts";
@@ -27,23 +27,19 @@ import type { EventPublisher } from "./publishing/event-publisher.ts";
 import { healthzPath, metricsPath, readyzPath, rootPath, WEBHOOK_ROUTE } from "./routes.ts";
 import type { Lifecycle } from "./server/lifecycle.ts";
 import { webhookHandler } from "./webhook/webhook-route.ts";
+import type { SignatureVerifier } from "./webhook/signature.ts";
 
-export type AppSettings = Pick<
-  IngressConfig,
-  | "MAX_BODY_BYTES"
-  | "PUBLISH_MAX_IN_FLIGHT"
-  | "RETRY_AFTER_SECONDS"
-  | "READINESS_CACHE_MS"
-  | "ADMIN_TOKEN"
-  | "COMMAND_WAIT_MAX_SECONDS"
-  | "COMMAND_POLL_INTERVAL_MS"
->;
+type SettingName = "MAX_BODY_BYTES" | "PUBLISH_MAX_IN_FLIGHT" | "RETRY_AFTER_SECONDS" | "READINESS_CACHE_MS" | "ADMIN_TOKEN" | "METRICS_PORT";
+export type AppSettings = Pick<IngressConfig, SettingName | "REFRESH_CACHE_WAIT_SECONDS" | "COMMAND_WAIT_MAX_SECONDS" | "COMMAND_POLL_INTERVAL_MS">;
 
 export interface AppDependencies {
-  readonly intake: WebhookIntake;
+  /** Publisher of the events topic. */
+  readonly events: EventPublisher;
+  /** null: signature verification explicitly disabled (emulator only, see config.ts). */
+  readonly verify: SignatureVerifier | null;
   /** Publisher of the commands topic. */
   readonly commands: EventPublisher;
-  readonly runs: CommandRunReader;
+  readonly runs: RunReader;
   readonly lifecycle: Lifecycle;
   readonly registry: Registry;
   readonly metrics: IngressMetrics;
@@ -54,7 +50,7 @@ export interface AppDependencies {
 export type IngressEnv = { Variables: { requestId: string } };
 
 export function createApp(deps: AppDependencies): Hono<IngressEnv> {
-  const { intake, lifecycle, metrics, log, settings } = deps;
+  const { events, lifecycle, metrics, log, settings } = deps;
   const app = new Hono<IngressEnv>();
 
   /** Request id on the response, and the request counted under its route pattern. */
@@ -68,35 +64,19 @@ export function createApp(deps: AppDependencies): Hono<IngressEnv> {
       metrics.requestAnswered(route, c.res.status);
     };
 
-  app.post(
-    WEBHOOK_ROUTE,
-    webhookHandler({
-      intake,
-      lifecycle,
-      metrics,
-      log,
-      maxBodyBytes: settings.MAX_BODY_BYTES,
-      maxInFlight: settings.PUBLISH_MAX_IN_FLIGHT,
-      retryAfterSeconds: settings.RETRY_AFTER_SECONDS,
-    }),
-  );
+  const { MAX_BODY_BYTES: maxBodyBytes, PUBLISH_MAX_IN_FLIGHT: maxInFlight, RETRY_AFTER_SECONDS: retryAfterSeconds } = settings;
+  app.post(WEBHOOK_ROUTE, webhookHandler({ publisher: events, verify: deps.verify, lifecycle, metrics, log, maxBodyBytes, maxInFlight, retryAfterSeconds }));
 
   app.get(rootPath, observed(rootPath), rootHandler());
   app.get(healthzPath, observed(healthzPath), livenessHandler());
-  app.get(readyzPath, observed(readyzPath), readinessHandler(createReadinessCheck(() => intake.probe(), lifecycle, settings.READINESS_CACHE_MS)));
-  app.get(metricsPath, observed(metricsPath), metricsHandler(deps.registry));
+  app.get(readyzPath, observed(readyzPath), readinessHandler(createReadinessCheck(() => events.probe(), lifecycle, settings.READINESS_CACHE_MS)));
+  if (settings.METRICS_PORT === undefined) app.get(metricsPath, observed(metricsPath), metricsHandler(deps.registry));
 
   const ops: OpsContext = {
-    commands: deps.commands,
-    runs: deps.runs,
-    lifecycle,
-    metrics,
-    log,
-    retryAfterSeconds: settings.RETRY_AFTER_SECONDS,
-    waitMaxSeconds: settings.COMMAND_WAIT_MAX_SECONDS,
-    pollIntervalMs: settings.COMMAND_POLL_INTERVAL_MS,
+    ...{ commands: deps.commands, runs: deps.runs, lifecycle, metrics, log, retryAfterSeconds },
+    ...{ refreshWaitSeconds: settings.REFRESH_CACHE_WAIT_SECONDS, waitMaxSeconds: settings.COMMAND_WAIT_MAX_SECONDS, pollIntervalMs: settings.COMMAND_POLL_INTERVAL_MS },
   };
-  const admin = requireAdminToken(settings.ADMIN_TOKEN);
+  const admin = requireAdminToken(settings.ADMIN_TOKEN, { metrics, log });
   app.get("/refresh-cache", observed("/refresh-cache"), admin, refreshCacheHandler(ops));
   app.post("/commands", observed("/commands"), admin, postCommandHandler(ops));
   app.get("/commands/:id", observed("/commands/:id"), admin, getCommandHandler(ops));
@@ -116,4 +96,9 @@ export function createApp(deps: AppDependencies): Hono<IngressEnv> {
   });
 
   return app;
+}
+
+/** `/metrics` alone, for its own port (METRICS_PORT): scraped by the platform's collector, not public. */
+export function createMetricsApp(registry: Registry): Hono {
+  return new Hono().get(metricsPath, metricsHandler(registry));
 }

@@ -3,8 +3,9 @@
  *
  * `configSchema` lists every variable the ingress reads, so deployment checks can ask it which ones
  * are required (`requiredVariables(configSchema)`). `PERISKOPE_SIGNING_KEY` is required there: a
- * deployment must always carry it. Only an explicit `WEBHOOK_SIGNATURE_VERIFICATION=false` (local
- * experiments) lets `loadIngressConfig` start without it, and `main.ts` then logs a warning.
+ * deployment must always carry it. Only an explicit `WEBHOOK_SIGNATURE_VERIFICATION=false` lets
+ * `loadIngressConfig` start without it, and only while publishing to the emulator
+ * (`PUBSUB_EMULATOR_HOST`): unsigned webhooks never reach a real topic.
  *
  * @example
  * const config = loadIngressConfig(process.env);
@@ -18,6 +19,7 @@ import {
   envOptionalString,
   envSecret,
   envString,
+  ConfigError,
   loadConfig,
   pubsubSettings,
   type Env,
@@ -25,6 +27,8 @@ import {
 import { z } from "zod";
 
 const MiB = 1024 * 1024;
+/** A bearer token guessable in less than 2^128 tries is not a token (32 hex characters = 128 bits). */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 const { PUBSUB_PROJECT_ID, PUBSUB_EMULATOR_HOST, PUBSUB_EVENTS_TOPIC, PUBSUB_COMMANDS_TOPIC } = pubsubSettings;
 const {
@@ -38,32 +42,28 @@ const {
 
 export const configSchema = z.object({
   PORT: envInt(8080, { min: 0, max: 65_535 }),
+  /** `/metrics` on this port, off the public PORT (the deployed configuration sets it); unset: on PORT. */
+  METRICS_PORT: envInt(0, { min: 0, max: 65_535 }).transform((port) => (port === 0 ? undefined : port)),
   /** Listen address; all interfaces in containers (Cloud Run), 127.0.0.1 for local runs and tests. */
   HOST: envString("0.0.0.0"),
   LOG_LEVEL: envLogLevel(),
 
   // Webhook intake
   PERISKOPE_SIGNING_KEY: envSecret(),
-  /** Only `false` turns signature checks off (startup logs a warning); never in production. */
+  /** Only `false` turns signature checks off, and only with PUBSUB_EMULATOR_HOST set (local experiments). */
   WEBHOOK_SIGNATURE_VERIFICATION: envBoolean(true),
   /** Larger bodies get 413 before they are read. Pub/Sub's own message limit is 10 MB. */
   MAX_BODY_BYTES: envInt(1 * MiB, { min: 1024, max: 9 * MiB }),
   /** Whole-request budget (headers and body); protects against slow senders. */
   HTTP_REQUEST_TIMEOUT_MS: envInt(30_000, { min: 1_000 }),
-  /** Run signature checks, validation and publishing on a worker thread (see intake/threaded-intake.ts). */
-  INTAKE_THREAD: envBoolean(true),
-  /** Old-generation heap limit of that thread, in MB: bounds its memory under load. */
-  INTAKE_THREAD_HEAP_MB: envInt(128, { min: 32, max: 4_096 }),
 
-  // Publishing (see publishing/pubsub-publisher.ts for how the batcher uses them)
+  // Publishing: the client library's batching (publishing/pubsub-publisher.ts)
   /** Most messages in one Publish request (Pub/Sub allows 1000). */
   PUBLISH_BATCH_MAX_MESSAGES: envInt(1000, { min: 1, max: 1000 }),
   /** Most bytes in one Publish request (Pub/Sub allows 10 MB per request). */
   PUBLISH_BATCH_MAX_BYTES: envInt(4 * MiB, { min: 64 * 1024, max: 9 * MiB }),
-  /** Extra wait for a batch to fill; 0 sends at the end of the current event-loop turn. */
-  PUBLISH_BATCH_MAX_DELAY_MS: envInt(0, { min: 0, max: 1_000 }),
-  /** Publish requests in flight at once; further messages gather into the next batch. */
-  PUBLISH_MAX_CONCURRENT_REQUESTS: envInt(4, { min: 1, max: 64 }),
+  /** How long a batch waits to fill before it is sent; every webhook waits at most this long for its batch. */
+  PUBLISH_BATCH_MAX_DELAY_MS: envInt(1, { min: 0, max: 1_000 }),
   /** Webhooks accepted but not yet acknowledged by Pub/Sub; past it, 503 at once. */
   PUBLISH_MAX_IN_FLIGHT: envInt(2_000, { min: 1, max: 100_000 }),
   /** From receipt to Pub/Sub's acknowledgement, retries included; past it, 503. */
@@ -74,8 +74,10 @@ export const configSchema = z.object({
   READINESS_CACHE_MS: envInt(2_000, { min: 0, max: 60_000 }),
 
   // Ops routes
-  /** Bearer token for ops routes; unset disables them (403). */
-  ADMIN_TOKEN: envOptionalString(),
+  /** Bearer token for ops routes, at least 32 characters (`openssl rand -hex 32`); unset disables them (403). */
+  ADMIN_TOKEN: envOptionalString().refine((token) => token === undefined || token.length >= MIN_ADMIN_TOKEN_LENGTH, `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`),
+  /** How long `GET /refresh-cache` waits for the run by default; kept under Cloud Run's request timeout. */
+  REFRESH_CACHE_WAIT_SECONDS: envInt(25, { min: 0, max: 3_600 }),
   /** Upper bound of `GET /refresh-cache?wait=N`. */
   COMMAND_WAIT_MAX_SECONDS: envInt(300, { min: 1, max: 3_600 }),
   /** How often a waiting request re-reads the run record. */
@@ -108,6 +110,9 @@ const FALSE = new Set(["0", "false", "no", "off"]);
 export function loadIngressConfig(env: Env = process.env): IngressConfig {
   const verificationOff = FALSE.has((env.WEBHOOK_SIGNATURE_VERIFICATION ?? "").trim().toLowerCase());
   if (!verificationOff) return loadConfig(configSchema, env);
+  if (!env.PUBSUB_EMULATOR_HOST?.trim()) {
+    throw new ConfigError(["WEBHOOK_SIGNATURE_VERIFICATION: false is only allowed while publishing to the emulator (PUBSUB_EMULATOR_HOST)"]);
+  }
   // The key stays typed as a string for callers; it is never read when verification is off.
   const config = loadConfig(unsignedSchema, env);
   return { ...config, PERISKOPE_SIGNING_KEY: config.PERISKOPE_SIGNING_KEY ?? "" };

@@ -7,15 +7,13 @@
  * @example
  * const registry = createMetricsRegistry("ingress");
  * const metrics = createIngressMetrics(registry);
- * metrics.watchInFlight(() => intake.inFlight);
+ * metrics.watchInFlight(() => events.inFlight);
  */
 import { Counter, Gauge, Histogram, LATENCY_BUCKETS_SECONDS, type Registry } from "@periskope-pipeline/observability";
 import type { PublishError } from "./publishing/event-publisher.ts";
 import { WEBHOOK_ROUTE } from "./routes.ts";
 import { EVENT_TYPE_LABELS } from "./webhook/event-type-label.ts";
-import { OUTCOME_CODES, type Outcome } from "./webhook/outcomes.ts";
-
-const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000];
+import { OUTCOME_CODES, OUTCOMES, type Outcome } from "./webhook/outcomes.ts";
 
 export interface IngressMetrics {
   /** A webhook answered: counts the request and, unless accepted, the rejection reason. */
@@ -23,53 +21,34 @@ export interface IngressMetrics {
   /** Any other route answered. */
   requestAnswered(route: string, status: number): void;
   eventAdmitted(eventTypeLabel: number): void;
-  publishSettled(messages: number, seconds: number, error: PublishError | null): void;
+  /** One webhook's publish settled. */
+  publishSettled(seconds: number, error: PublishError | null): void;
   commandPublished(type: string): void;
+  /** A call to an ops route with a missing or wrong token. */
+  adminAuthFailed(reason: "missing" | "invalid"): void;
+  /** 1 while webhook signatures are checked, 0 while verification is off. */
+  signatureVerification(on: boolean): void;
   /** Where the in-flight gauge reads its value at scrape time. */
   watchInFlight(read: () => number): void;
 }
 
 export function createIngressMetrics(registry: Registry): IngressMetrics {
-  const requests = new Counter({
-    name: "ingress_http_requests_total",
-    help: "HTTP requests answered, by route pattern and status code",
-    labelNames: ["route", "status"] as const,
-    registers: [registry],
-  });
-  const rejected = new Counter({
-    name: "ingress_webhooks_rejected_total",
-    help: "Webhooks not accepted, by reason (4xx: the request; 503: the queue)",
-    labelNames: ["reason"] as const,
-    registers: [registry],
-  });
-  const events = new Counter({
-    name: "ingress_events_received_total",
-    help: "Webhooks that passed every check, by event type (undocumented types count as other)",
-    labelNames: ["event_type"] as const,
-    registers: [registry],
-  });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter({ name, help, labelNames, registers: [registry] });
+  const requests = counter("ingress_http_requests_total", "HTTP requests answered, by route pattern and status code", ["route", "status"]);
+  const rejected = counter("ingress_webhooks_rejected_total", "Webhooks not accepted, by reason (4xx: the request; 503: the queue)", ["reason"]);
+  const events = counter("ingress_events_received_total", "Webhooks that passed every check, by event type (undocumented types count as other)", ["event_type"]);
   const publishDuration = new Histogram({
     name: "ingress_publish_duration_seconds",
-    help: "Pub/Sub Publish request latency, retries included",
+    help: "From publish to Pub/Sub's acknowledgement per webhook, batching and retries included",
     buckets: LATENCY_BUCKETS_SECONDS,
     registers: [registry],
   });
-  const batchSize = new Histogram({
-    name: "ingress_publish_batch_messages",
-    help: "Messages per Pub/Sub Publish request",
-    buckets: BATCH_SIZE_BUCKETS,
-    registers: [registry],
-  });
-  const publishFailures = new Counter({
-    name: "ingress_publish_failures_total",
-    help: "Messages whose publish failed, by error code",
-    labelNames: ["code"] as const,
-    registers: [registry],
-  });
-  const commands = new Counter({
-    name: "ingress_commands_published_total",
-    help: "Ops commands published, by type",
-    labelNames: ["type"] as const,
+  const publishFailures = counter("ingress_publish_failures_total", "Messages whose publish failed, by error code", ["code"]);
+  const commands = counter("ingress_commands_published_total", "Ops commands published, by type", ["type"]);
+  const adminAuthFailures = counter("ingress_admin_auth_failures_total", "Ops route calls refused for a missing or wrong admin token", ["reason"]);
+  const verification = new Gauge({
+    name: "ingress_signature_verification_enabled",
+    help: "1 while webhook signatures are verified; 0 means unsigned webhooks are accepted (emulator only)",
     registers: [registry],
   });
   let readInFlight: () => number = () => 0;
@@ -82,19 +61,13 @@ export function createIngressMetrics(registry: Registry): IngressMetrics {
     },
   });
 
-  const webhookRequests = new Map(OUTCOME_CODES.map((code) => [code, new Map<number, Counter.Internal>()]));
+  const webhookRequests = new Map(OUTCOME_CODES.map((code) => [code, requests.labels(WEBHOOK_ROUTE, String(OUTCOMES[code].status))]));
   const rejectedBy = new Map(OUTCOME_CODES.map((code) => [code, rejected.labels(code)]));
   const eventsBy = EVENT_TYPE_LABELS.map((label) => events.labels(label));
 
   return {
     webhookAnswered(outcome) {
-      const byStatus = webhookRequests.get(outcome.code) as Map<number, Counter.Internal>;
-      let child = byStatus.get(outcome.status);
-      if (child === undefined) {
-        child = requests.labels(WEBHOOK_ROUTE, String(outcome.status));
-        byStatus.set(outcome.status, child);
-      }
-      child.inc();
+      webhookRequests.get(outcome.code)?.inc();
       if (outcome.code !== "accepted") rejectedBy.get(outcome.code)?.inc();
     },
     requestAnswered(route, status) {
@@ -103,13 +76,18 @@ export function createIngressMetrics(registry: Registry): IngressMetrics {
     eventAdmitted(label) {
       eventsBy[label]?.inc();
     },
-    publishSettled(messages, seconds, error) {
+    publishSettled(seconds, error) {
       publishDuration.observe(seconds);
-      batchSize.observe(messages);
-      if (error) publishFailures.labels(error.code).inc(messages);
+      if (error) publishFailures.labels(error.code).inc();
     },
     commandPublished(type) {
       commands.labels(type).inc();
+    },
+    adminAuthFailed(reason) {
+      adminAuthFailures.labels(reason).inc();
+    },
+    signatureVerification(on) {
+      verification.set(on ? 1 : 0);
     },
     watchInFlight(read) {
       readInFlight = read;

@@ -1,11 +1,12 @@
 /**
  * The ingress process against the real emulator and Elasticsearch (the int project's shared
- * services, isolated by a project id, topics and an index of its own), in both intake modes.
+ * services, isolated by a project id, topics and an index of its own).
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import { createPubSub } from "@periskope-pipeline/pubsub";
 import { chatCreated, messageCreated, messageCreatedBatch, sendWebhook, sendWebhooks, toRawBody, webhookEvent } from "@periskope-pipeline/testkit";
+import { freePort } from "@periskope-pipeline/local-stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startIngressProcess, type IngressProcess } from "./support/ingress-process.ts";
 import { malformedDeliveries } from "./support/malformed-deliveries.ts";
@@ -16,13 +17,10 @@ const elasticsearchUrl = process.env.ELASTICSEARCH_URL;
 if (!emulatorHost || !elasticsearchUrl) throw new Error("run with the int project's global setup (PUBSUB_EMULATOR_HOST, ELASTICSEARCH_URL)");
 
 const KEY = "peri_int_signing_key";
-const ADMIN = "int-admin-token";
+const ADMIN = "int-admin-token-0123456789abcdef0123";
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
-describe.each([
-  ["publishing thread", "true"],
-  ["HTTP thread", "false"],
-])("ingress process, intake on the %s", (_mode, intakeThread) => {
+describe("ingress process", () => {
   const suffix = randomUUID().slice(0, 8);
   const projectId = `ingress-happy-${suffix}`;
   const eventsTopic = `events-${suffix}`;
@@ -40,7 +38,6 @@ describe.each([
     events = await readSubscription(pubsub, eventsTopic, `${eventsTopic}-test`);
     commands = await readSubscription(pubsub, commandsTopic, `${commandsTopic}-test`);
     ingress = await startIngressProcess({
-      INTAKE_THREAD: intakeThread,
       PERISKOPE_SIGNING_KEY: KEY,
       ADMIN_TOKEN: ADMIN,
       PUBSUB_EMULATOR_HOST: emulatorHost,
@@ -171,5 +168,25 @@ describe.each([
     expect(text).toMatch(/ingress_http_requests_total\{route="\/periskopewebhook",status="200",service="ingress"\} 60[1-9]/);
     expect(text).toMatch(/ingress_events_received_total\{event_type="chat.created",service="ingress"\} 25/);
     expect(text).toMatch(/ingress_publish_duration_seconds_count\{service="ingress"\} [1-9]/);
+  });
+});
+
+describe("ingress process with METRICS_PORT (the deployed configuration)", () => {
+  it("serves /metrics on that port only, not on the public one", async () => {
+    const metricsPort = await freePort();
+    const ingress = await startIngressProcess({ PERISKOPE_SIGNING_KEY: KEY, PUBSUB_EMULATOR_HOST: emulatorHost, PUBSUB_PROJECT_ID: `ingress-metrics-${randomUUID().slice(0, 8)}`, METRICS_PORT: String(metricsPort) });
+    try {
+      expect((await fetch(`${ingress.url}/metrics`)).status).toBe(404);
+      const scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toMatch(/ingress_http_requests_total\{route="unmatched",status="404",service="ingress"\} 1/);
+    } finally {
+      await ingress.stop();
+    }
+    expect(ingress.child.exitCode).toBe(0);
+  });
+
+  it("refuses to start with signature verification off unless it publishes to the emulator", async () => {
+    await expect(startIngressProcess({ WEBHOOK_SIGNATURE_VERIFICATION: "false", PUBSUB_PROJECT_ID: "ingress-unsigned" })).rejects.toThrow(/PUBSUB_EMULATOR_HOST/);
   });
 });

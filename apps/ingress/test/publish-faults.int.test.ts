@@ -8,6 +8,7 @@ import type { PubSub } from "@google-cloud/pubsub";
 import { createPubSub } from "@periskope-pipeline/pubsub";
 import { messageCreated, sendWebhook, sendWebhooks, toRawBody } from "@periskope-pipeline/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inFlight, until } from "./support/in-flight.ts";
 import { startIngressProcess, type IngressProcess } from "./support/ingress-process.ts";
 import { startPrivateEmulator, type PrivateEmulator } from "@periskope-pipeline/local-stack";
 
@@ -120,7 +121,8 @@ describe("Pub/Sub faults under the ingress process", () => {
         Array.from({ length: 100 }, () => webhook()),
         { key: KEY, concurrency: 100 },
       );
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Every one of them admitted and waiting on Pub/Sub (a fixed pause races a busy machine).
+      await until(async () => (await inFlight(patient.url)) === 100, 10_000);
       const rssBefore = patient.rss();
       // ... so 4,000 more are refused at once, without queueing anything.
       const refused = await sendWebhooks(

@@ -7,25 +7,13 @@ import type { PubSub } from "@google-cloud/pubsub";
 import { createPubSub } from "@periskope-pipeline/pubsub";
 import { messageCreated, sendWebhook, sendWebhooks, toRawBody } from "@periskope-pipeline/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inFlight, until } from "./support/in-flight.ts";
 import { startIngressProcess } from "./support/ingress-process.ts";
 import { startPrivateEmulator, type PrivateEmulator } from "@periskope-pipeline/local-stack";
 import { readSubscription, type SubscriptionReader } from "./support/subscription-reader.ts";
 
 const KEY = "peri_shutdown_signing_key";
 const projectId = `ingress-shutdown-${randomUUID().slice(0, 8)}`;
-
-async function inFlight(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^ingress_publishes_in_flight\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? -1);
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe("graceful shutdown", () => {
   let emulator: PrivateEmulator;

@@ -9,7 +9,7 @@
  * all within WORKER_SHUTDOWN_TIMEOUT_MS.
  */
 import { hostname } from "node:os";
-import { ConfigError, loadConfig, loadDotEnv, redactConfig } from "@periskope-pipeline/config";
+import { ConfigError, loadConfig, loadDotEnv, missingNodeFlags, redactConfig } from "@periskope-pipeline/config";
 import {
   createElasticsearchClient,
   elasticsearchOptionsFromEnv,
@@ -23,7 +23,7 @@ import { createPubSub, ensureTopology, topologyNamesFromEnv } from "@periskope-p
 import { commandSettingsFromConfig, startCommands, type CommandRunner } from "./commands/index.ts";
 import { configSchema, type WorkerConfig } from "./config.ts";
 import { startMetricsServer, type MetricsServer } from "./metrics-server.ts";
-import { missingNodeFlags } from "./node-flags.ts";
+import { WORKER_NODE_FLAGS } from "./node-flags.ts";
 import { createWorkerPeriskopeClient } from "./periskope-client.ts";
 import { createWorkerMetrics } from "./metrics.ts";
 import { createWorker } from "./worker.ts";
@@ -50,7 +50,7 @@ const topology = topologyNamesFromEnv(config);
 const periskope = createWorkerPeriskopeClient(config, (attempt) => metrics.apiCalls.inc({ operation: attempt.operation, status: attempt.outcome }));
 
 log.info({ event: "WorkerStarting", config: redactConfig(config) }, "worker starting");
-const missingFlags = missingNodeFlags();
+const missingFlags = missingNodeFlags(WORKER_NODE_FLAGS);
 if (missingFlags.length > 0) {
   log.warn({ event: "NodeFlagsMissing", code: "memory", flags: missingFlags }, `start node with ${missingFlags.join(" ")} (see src/node-flags.ts): without them memory grows well past what the worker needs`);
 }

@@ -9,11 +9,6 @@
  * without flags, about 260 MB with these, at the same throughput. The old-space cap sits well
  * above the bounded live set (PUBSUB_MAX_OUTSTANDING_BYTES keeps it there). The young generation
  * is where most of that garbage dies: 16 MB semi-spaces cost ~15 MB RSS over 8 MB and save ~13%
- * of the worker's CPU per message (32 MB: ~3% more, +50 MB). `main.ts` warns when they are missing.
+ * of the worker's CPU per message (32 MB: ~3% more, +50 MB). `main.ts` warns when they are missing (`missingNodeFlags` of @periskope-pipeline/config).
  */
 export const WORKER_NODE_FLAGS = ["--max-old-space-size=192", "--max-semi-space-size=16"] as const;
-
-export function missingNodeFlags(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ""): string[] {
-  const given = [...execArgv, ...nodeOptions.split(/\s+/)].map((flag) => flag.split("=")[0]);
-  return WORKER_NODE_FLAGS.filter((flag) => !given.includes(flag.split("=")[0]));
-}

@@ -2,7 +2,7 @@
  * Refresh without `PERISKOPE_PHONES` (issue 12): the original service never asked for phones. The
  * worker remembers the org phones webhooks come through, and `refresh-cache` pages those.
  */
-import { newCommand } from "@periskope-pipeline/contracts";
+import { newCommand } from "@periskope-pipeline/commands";
 import { freePort } from "@periskope-pipeline/local-stack";
 import { messageCreated, startSimulator, type SimulatorHandle } from "@periskope-pipeline/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -31,11 +31,3 @@ export const DeadLetterAttribute = {
   originalMessageId: "original_message_id",
   deliveryAttempt: "delivery_attempt",
 } as const;
-
-export interface DeadLetterAttributes {
-  readonly error_kind: string;
-  readonly error_message: string;
-  readonly stage: string;
-  readonly original_message_id: string;
-  readonly delivery_attempt: string;
-}

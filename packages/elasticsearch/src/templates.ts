@@ -1,5 +1,5 @@
 /**
- * Installs the index templates kept as JSON in `infra/elasticsearch/` and prepares the indices they
+ * Installs the index templates this package ships as JSON (`packages/elasticsearch/templates/`) and prepares the indices they
  * describe, idempotently, so a worker can start against an empty cluster and ops can prepare a
  * cluster with the same files. Each configured name is an alias over `<name>-000001` (created when
  * absent) and every existing index is checked against its template (`index-aliases.ts`).
@@ -23,8 +23,8 @@ const TEMPLATE_FILES: Readonly<Record<IndexRole, string>> = {
   commands: "commands.template.json",
 };
 
-/** The templates' folder in this repository; images copy `infra/elasticsearch` alongside. */
-export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL("../../../infra/elasticsearch/", import.meta.url));
+/** The templates' folder, shipped with this package (images copy it beside `src`). */
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL("../templates/", import.meta.url));
 
 export interface IndexTemplate {
   readonly _meta?: Record<string, unknown>;

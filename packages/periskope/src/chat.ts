@@ -21,7 +21,7 @@ function lenient<T extends z.ZodType>(schema: T) {
 
 const timestamp = z.union([z.string(), z.number()]);
 
-export const chatMemberSchema = z.looseObject({
+const chatMemberSchema = z.looseObject({
   contact_id: lenient(z.string()),
   contact_name: lenient(z.string()),
   is_admin: lenient(z.boolean()),
@@ -48,7 +48,6 @@ export const chatSchema = z.looseObject({
 });
 
 export type Chat = z.output<typeof chatSchema>;
-export type ChatMember = z.output<typeof chatMemberSchema>;
 
 /**
  * The list envelope (reference §3). `from`/`to` look 1-based and inclusive and `count` is not

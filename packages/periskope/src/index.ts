@@ -13,7 +13,7 @@ export {
   type PeriskopeClient,
   type PeriskopeClientOptions,
 } from "./client.ts";
-export { chatSchema, chatListSchema, chatMemberSchema, type Chat, type ChatMember, type ChatType } from "./chat.ts";
+export type { Chat } from "./chat.ts";
 export { CLIENT_ERROR_CODES, PeriskopeApiError, type PeriskopeApiErrorInit } from "./errors.ts";
 export { type BreakerSettings, type CircuitStateName, type RetryPolicy } from "./policy.ts";
 export { toPhoneHeader } from "./phone.ts";

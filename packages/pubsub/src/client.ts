@@ -11,20 +11,17 @@ export interface PubSubOptions {
   readonly projectId: string;
   /** host:port of the Pub/Sub emulator; absent = real Google Cloud. */
   readonly emulatorHost?: string | undefined;
+  /** gRPC channel options (`grpc.*` keys), e.g. a shorter reconnect backoff. */
+  readonly channelOptions?: Readonly<Record<`grpc.${string}`, number>>;
 }
 
-export function createPubSub({ projectId, emulatorHost }: PubSubOptions): PubSub {
-  if (!emulatorHost) return new PubSub({ projectId });
+export function createPubSub({ projectId, emulatorHost, channelOptions = {} }: PubSubOptions): PubSub {
+  if (!emulatorHost) return new PubSub({ projectId, ...channelOptions });
   process.env.METADATA_SERVER_DETECTION ??= "none";
-  return new PubSub({ projectId, apiEndpoint: emulatorHost, emulatorMode: true });
+  return new PubSub({ projectId, apiEndpoint: emulatorHost, emulatorMode: true, ...channelOptions });
 }
 
 /** gRPC ALREADY_EXISTS: creating what exists is success for an idempotent setup. */
 export function isAlreadyExists(error: unknown): boolean {
   return (error as { code?: number } | null)?.code === 6;
-}
-
-/** gRPC NOT_FOUND. */
-export function isNotFound(error: unknown): boolean {
-  return (error as { code?: number } | null)?.code === 5;
 }

@@ -2,7 +2,7 @@
  * `POST /commands` (`{type, args}` checked against the command contract, published, 202 with the
  * id) and `GET /commands/:id` (the run record the worker keeps, 404 until it exists).
  */
-import { describeIssues, parseCommandRequest } from "@periskope-pipeline/contracts";
+import { describeIssues, parseCommandRequest } from "@periskope-pipeline/commands";
 import type { Context } from "hono";
 import { ApiError } from "../http/api-error.ts";
 import { isJsonContentType } from "../http/json-content-type.ts";
@@ -49,8 +49,7 @@ export function getCommandHandler(ops: OpsContext) {
       ops.log.warn({ event: "CommandRunReadFailed", stage: "ops", code: "store_unavailable", retryable: true, err: error }, "could not read run record");
       throw new ApiError(503, "store_unavailable", "command runs cannot be read right now; retry later", { "retry-after": String(ops.retryAfterSeconds) });
     }
-    // The index also holds coordination leases; only a record of this very command answers.
-    if (run === null || run.command_id !== id) throw new ApiError(404, "command_not_found", `no run record for command ${id} (yet)`);
+    if (run === null) throw new ApiError(404, "command_not_found", `no run record for command ${id} (yet)`);
     return c.json(run, 200);
   };
 }

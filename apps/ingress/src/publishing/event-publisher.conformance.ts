@@ -79,6 +79,13 @@ export function describeEventPublisherConformance(name: string, createHarness: (
       ids.forEach((id, n) => expect(byId.get(id)?.attributes.n).toBe(String(n)));
     });
 
+    it("counts a publish in flight from the call until it settles", async () => {
+      const publishes = Array.from({ length: 20 }, (_, n) => harness.publisher.publish({ data: Buffer.from(String(n)), attributes: { event_type: "count" } }));
+      expect(harness.publisher.inFlight).toBe(20);
+      await Promise.all(publishes);
+      expect(harness.publisher.inFlight).toBe(0);
+    });
+
     it("flush resolves only after every earlier publish has settled", async () => {
       const settled: number[] = [];
       const publishes = Array.from({ length: 50 }, (_, n) =>

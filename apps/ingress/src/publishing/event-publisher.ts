@@ -2,11 +2,9 @@
  * Where admitted webhooks (and ops commands) go: a topic that acknowledges each message once it is
  * durably stored. Two implementations share one conformance suite
  * (`event-publisher.conformance.ts`): Pub/Sub (`pubsub-publisher.ts`, run against the emulator) and
- * in-memory (`memory-publisher.ts`, for fast tests of everything above it).
- *
- * Failures are `PublishError`s classified once, here: `retryable` decides whether the publisher
- * retries within the deadline, and how loudly the ingress logs (a non-retryable failure means the
- * topic or the permissions are wrong: an operator must act).
+ * in-memory (`test/support/memory-publisher.ts`, for fast tests of everything above it).
+ * Failures are `PublishError`s classified once: not `retryable` means the topic or the permissions
+ * are wrong, and an operator must act.
  *
  * @example
  * const id = await publisher.publish({ data: rawBody, attributes: { event_type: "message.created" } });
@@ -19,6 +17,8 @@ export interface OutboundMessage {
 }
 
 export interface EventPublisher {
+  /** Messages published and not yet acknowledged or failed: the webhook route's backpressure bound applies to this. */
+  readonly inFlight: number;
   /** Resolves with the message id once the topic acknowledged the message; rejects with a `PublishError`. */
   publish(message: OutboundMessage): Promise<string>;
   /** Resolves when every message published so far is acknowledged or has failed. */
@@ -42,15 +42,8 @@ export type PublishErrorCode =
   | "invalid_message"
   | "closed";
 
-const RETRYABLE: Record<PublishErrorCode, boolean> = {
-  unavailable: true,
-  timeout: true,
-  overloaded: true,
-  topic_not_found: false,
-  permission_denied: false,
-  invalid_message: false,
-  closed: false,
-};
+/** The topic or the permissions are wrong (or the publisher closed): retrying cannot help. */
+const PERMANENT: ReadonlySet<PublishErrorCode> = new Set(["topic_not_found", "permission_denied", "invalid_message", "closed"]);
 
 export class PublishError extends Error {
   override readonly name = "PublishError";
@@ -60,7 +53,7 @@ export class PublishError extends Error {
   constructor(code: PublishErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
-    this.retryable = RETRYABLE[code];
+    this.retryable = !PERMANENT.has(code);
   }
 }
 

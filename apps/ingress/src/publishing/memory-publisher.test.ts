@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PublishError } from "./event-publisher.ts";
 import { describeEventPublisherConformance } from "./event-publisher.conformance.ts";
-import { MemoryPublisher } from "./memory-publisher.ts";
+import { MemoryPublisher } from "../../test/support/memory-publisher.ts";
 
 describeEventPublisherConformance("in-memory", async () => {
   const publisher = new MemoryPublisher();

@@ -1,113 +1,109 @@
 /**
- * Publishes to a Pub/Sub topic through the generated `v1.PublisherClient` (one long-lived gRPC
- * channel), with our own batching (`publish-batcher.ts`) instead of the library's timer batching.
+ * Publishes to a Pub/Sub topic with the client library's own batching: `topic.publishMessage` per
+ * message, batches closed by count, bytes or `maxMilliseconds`, one Publish request per batch.
  *
- * Protocol facts this relies on:
- * - `isBundling: false`: the generated client otherwise bundles Publish calls itself with a 10 ms
- *   window (publisher_client_config.json), which put a 10 ms floor under every webhook.
- * - A call `timeout` becomes gax's total retry budget: retryable codes (UNAVAILABLE, ABORTED, …) are
- *   retried with backoff inside the message's remaining deadline, never beyond it.
- * - gRPC reconnect backoff is capped at 2 s (grpc-js defaults to 120 s), so a Pub/Sub outage ends for
- *   us within seconds of Pub/Sub coming back, without a restart.
+ * `timeoutMs` is kept by a timer per message: gax's total timeout (`gaxOpts.timeout`, which also
+ * bounds its retries of UNAVAILABLE, ABORTED, …) was measured overshooting it 2-4× while Pub/Sub
+ * was down and the channel reconnecting. gax still gets it, so the library lets go of a message soon
+ * after. A failed request fails its whole batch with one error object, and timeouts share one cause:
+ * the failure log writes one line per failed request, not per webhook, so outages cannot flood it.
  *
  * @example
- * const publisher = await createPubSubPublisher(pubsub, { topic: "periskope-events", ...batchSettings });
+ * const publisher = new PubSubPublisher(pubsub, { topic: "periskope-events", batching, timeoutMs: 10_000 });
  * await publisher.publish({ data: raw, attributes });
  */
-import { v1, type PubSub } from "@google-cloud/pubsub";
+import type { PubSub, Topic } from "@google-cloud/pubsub";
+import type { Logger } from "@periskope-pipeline/observability";
 import { PublishError, type EventPublisher, type OutboundMessage, type PublishErrorCode } from "./event-publisher.ts";
-import { PublishBatcher, type BatchObserver, type BatchSettings, type Settled } from "./publish-batcher.ts";
 
-export interface PubSubPublisherOptions extends BatchSettings {
-  /** Topic name (short form, in the client's project). */
-  readonly topic: string;
-  /** Deadline of a readiness probe (GetTopic). */
-  readonly probeTimeoutMs?: number;
-  readonly observe?: BatchObserver;
+export interface BatchSettings {
+  readonly maxMessages: number;
+  readonly maxBytes: number;
+  readonly maxMilliseconds: number;
 }
 
-const CHANNEL_OPTIONS = {
-  "grpc.initial_reconnect_backoff_ms": 250,
-  "grpc.max_reconnect_backoff_ms": 2_000,
-};
-
-export async function createPubSubPublisher(pubsub: PubSub, options: PubSubPublisherOptions): Promise<PubSubPublisher> {
-  const clientConfig = await pubsub.getClientConfig();
-  // The library's own config type says `port: string | number`; the generated client takes a number.
-  const client = new v1.PublisherClient({ ...clientConfig, ...CHANNEL_OPTIONS } as ConstructorParameters<typeof v1.PublisherClient>[0]);
-  const projectId = clientConfig.projectId ?? (await client.getProjectId());
-  return new PubSubPublisher(client, `projects/${projectId}/topics/${options.topic}`, options);
+export interface PubSubPublisherOptions {
+  /** Topic name (short form, in the client's project). */
+  readonly topic: string;
+  readonly batching: BatchSettings;
+  /** From `publish` to acknowledgement, retries included. */
+  readonly timeoutMs: number;
+  /** Where failed publish requests are logged (once per request). */
+  readonly log?: Logger;
+  /** Told about every message once it settled. */
+  readonly observe?: ((seconds: number, error: PublishError | null) => void) | undefined;
 }
 
 export class PubSubPublisher implements EventPublisher {
-  readonly topicPath: string;
-  readonly #client: v1.PublisherClient;
-  readonly #batcher: PublishBatcher;
-  readonly #probeTimeoutMs: number;
-  #closing: Promise<void> | undefined;
+  readonly #topic: Topic;
+  readonly #observe: PubSubPublisherOptions["observe"];
+  readonly #failed: ((error: PublishError, cause: unknown) => void) | undefined;
+  readonly #timeoutMs: number;
+  #inFlight = 0;
+  #closed = false;
 
-  constructor(client: v1.PublisherClient, topicPath: string, options: PubSubPublisherOptions) {
-    this.#client = client;
-    this.topicPath = topicPath;
-    this.#probeTimeoutMs = options.probeTimeoutMs ?? 2_000;
-    this.#batcher = new PublishBatcher((messages, timeoutMs) => this.#send(messages, timeoutMs), options, options.observe);
+  constructor(pubsub: PubSub, options: PubSubPublisherOptions) {
+    const { batching, timeoutMs } = options;
+    this.#topic = pubsub.topic(options.topic, { batching, gaxOpts: { timeout: timeoutMs } });
+    this.#timeoutMs = timeoutMs;
+    this.#observe = options.observe;
+    this.#failed = options.log && publishFailureLog(options.log, options.topic);
   }
 
-  /** Messages queued or awaiting acknowledgement. */
-  get pending(): number {
-    return this.#batcher.pending;
+  get inFlight(): number {
+    return this.#inFlight;
   }
 
   publish(message: OutboundMessage): Promise<string> {
-    return this.#batcher.add(message);
-  }
-
-  /** `publish` without a promise per message, for the publishing thread's hot path. */
-  enqueue(message: OutboundMessage, token: number, done: Settled): void {
-    this.#batcher.enqueue(message, token, done);
+    if (this.#closed) return Promise.reject(new PublishError("closed", "publisher is closed"));
+    this.#inFlight++;
+    const started = performance.now();
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (failure: PublishError | null, messageId: string | undefined, cause: unknown) => {
+        if (timer === undefined) return; // already settled (timed out, then the library answered)
+        clearTimeout(timer);
+        timer = undefined;
+        this.#inFlight--;
+        this.#observe?.((performance.now() - started) / 1000, failure);
+        if (!failure) return resolve(messageId as string);
+        this.#failed?.(failure, cause);
+        reject(failure);
+      };
+      timer = setTimeout(() => settle(new PublishError("timeout", `not acknowledged within ${this.#timeoutMs} ms`), undefined, TIMED_OUT), this.#timeoutMs);
+      // The callback form: no promise of the library's on top of ours.
+      this.#topic.publishMessage(message as { data: Buffer; attributes: Record<string, string> }, (error, messageId) => settle(error ? classifyGrpcError(error) : null, messageId ?? undefined, error));
+    });
   }
 
   flush(): Promise<void> {
-    return this.#batcher.flush();
+    return this.#topic.flush();
   }
 
   async probe(): Promise<void> {
     try {
-      await this.#client.getTopic({ topic: this.topicPath }, { timeout: this.#probeTimeoutMs });
+      await this.#topic.getMetadata({ timeout: PROBE_TIMEOUT_MS, retry: null });
     } catch (error) {
       throw classifyGrpcError(error);
     }
   }
 
-  close(): Promise<void> {
-    this.#closing ??= this.#batcher.close().then(() => this.#client.close());
-    return this.#closing;
-  }
-
-  async #send(messages: OutboundMessage[], timeoutMs: number): Promise<string[]> {
-    try {
-      const [response] = await this.#client.publish({ topic: this.topicPath, messages }, { timeout: timeoutMs, isBundling: false });
-      const ids = response.messageIds ?? [];
-      if (ids.length !== messages.length) throw new PublishError("unavailable", `publish answered ${ids.length} ids for ${messages.length} messages`);
-      return ids;
-    } catch (error) {
-      throw classifyGrpcError(error);
-    }
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.flush();
   }
 }
 
-/** gRPC status codes (grpc/status.proto) → our classification. */
+const TIMED_OUT = Symbol("timed out"); // the cause of every timeout: logged once per run of them
+const PROBE_TIMEOUT_MS = 2_000; // readiness (GetTopic)
+
+/** gRPC status codes (grpc/status.proto) that are not "unavailable" (UNAVAILABLE, ABORTED, INTERNAL, …). */
 const GRPC_CODES: Readonly<Record<number, PublishErrorCode>> = {
-  1: "unavailable", // CANCELLED
-  2: "unavailable", // UNKNOWN
   3: "invalid_message", // INVALID_ARGUMENT (e.g. too large)
-  4: "timeout", // DEADLINE_EXCEEDED
-  5: "topic_not_found", // NOT_FOUND
-  7: "permission_denied", // PERMISSION_DENIED
+  4: "timeout", // DEADLINE_EXCEEDED (also gax's "total timeout exceeded")
+  5: "topic_not_found",
+  7: "permission_denied",
   8: "overloaded", // RESOURCE_EXHAUSTED
-  10: "unavailable", // ABORTED
-  13: "unavailable", // INTERNAL
-  14: "unavailable", // UNAVAILABLE
   16: "permission_denied", // UNAUTHENTICATED
 };
 
@@ -117,4 +113,16 @@ export function classifyGrpcError(error: unknown): PublishError {
   const kind = typeof code === "number" ? (GRPC_CODES[code] ?? "unavailable") : "unavailable";
   const message = (error as Error | null)?.message ?? String(error);
   return new PublishError(kind, message, { cause: error });
+}
+
+/** Retryable failures are warnings (senders retry after our 503); permanent ones are errors: an operator must act. */
+function publishFailureLog(log: Logger, topic: string): (error: PublishError, cause: unknown) => void {
+  let last: unknown;
+  return (error, cause) => {
+    if (cause === last) return;
+    last = cause;
+    const fields = { event: "PublishFailed", stage: "publish", topic, code: error.code, retryable: error.retryable, err: error.message };
+    if (error.retryable) log.warn(fields, "publish failed; senders get 503");
+    else log.error(fields, "publish refused; check topic and permissions");
+  };
 }

@@ -11,14 +11,12 @@ import type { Server } from "node:http";
 
 export interface HttpServerOptions {
   readonly port: number;
-  /** 0.0.0.0 in containers; tests use 127.0.0.1. */
   readonly hostname: string;
   readonly requestTimeoutMs: number;
 }
 
 export interface RunningServer {
   readonly server: Server;
-  /** e.g. http://127.0.0.1:8080 */
   readonly url: string;
 }
 

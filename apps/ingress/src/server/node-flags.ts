@@ -1,22 +1,17 @@
 /**
- * Node flags the ingress process should start with: `node --max-semi-space-size=16 main.ts`.
- *
- * Why a bound: every webhook's request objects stay alive until Pub/Sub acknowledges (a few
- * milliseconds, but across garbage collections), and V8 answers that survival by growing the HTTP
- * thread's young generation up to 64 MB semi-spaces on a large machine (+120 MB RSS for no
- * throughput that matters here). The young generation of the main thread can only be capped by a
- * flag at start; the publishing thread's is capped in code (threaded-intake.ts). `main.ts` warns
- * when it is missing.
+ * Node flags the ingress process should start with (`main.ts` warns when they are missing).
+ * Why a young-generation bound: every webhook's request objects stay alive until Pub/Sub acknowledges (a few
+ * milliseconds, but across garbage collections), and V8 answers that survival by growing the young
+ * generation up to 64 MB semi-spaces on a large machine (+120 MB RSS for no throughput that matters
+ * here). The young generation can only be capped by a flag at start.
  *
  * Why 16 and not less: with ~200 webhooks in flight their live objects fill much of an 8 MB
  * semi-space, so each scavenge copies nearly all of it. Measured under wrk at c=200 (bench
- * ingress): 8 MB → ~350 scavenges of ~6 ms in 13 s on the HTTP thread; 16 MB → ~175 of ~2.5 ms
- * (a quarter of the time), and a *lower* peak RSS (~240 vs ~270 MB: fewer survivors promoted).
- * 32 MB gained nothing more and cost ~60 MB RSS.
+ * ingress): 8 MB → ~350 scavenges of ~6 ms in 13 s; 16 MB → ~175 of ~2.5 ms (a quarter of the
+ * time), and a *lower* peak RSS (fewer survivors promoted). 32 MB gained nothing more and cost ~60 MB RSS.
+ *
+ * Why an old-space bound: the live heap under load is ~40 MB (+~40 MB once an ops call loads the
+ * Elasticsearch client), but V8 lets garbage pile up in old space: at c=200 (bench ingress) RSS
+ * peaked at 259-272 MB without a bound, 185-187 MB with 96 or 128 MB, same errors (none).
  */
-export const INGRESS_NODE_FLAGS = ["--max-semi-space-size=16"] as const;
-
-export function missingNodeFlags(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ""): string[] {
-  const given = [...execArgv, ...nodeOptions.split(/\s+/)].map((flag) => flag.split("=")[0]);
-  return INGRESS_NODE_FLAGS.filter((flag) => !given.includes(flag.split("=")[0]));
-}
+export const INGRESS_NODE_FLAGS = ["--max-old-space-size=128", "--max-semi-space-size=16"] as const;

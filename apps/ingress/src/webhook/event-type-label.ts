@@ -31,7 +31,7 @@ export const EVENT_TYPE_LABELS: readonly string[] = [...DOCUMENTED_EVENT_TYPES, 
 const INDEX = new Map<string, number>(EVENT_TYPE_LABELS.map((label, index) => [label, index]));
 const OTHER = EVENT_TYPE_LABELS.length - 1;
 
-/** Index into `EVENT_TYPE_LABELS` (compact enough to cross threads as one byte). */
+/** Index into `EVENT_TYPE_LABELS`: the metric's children are pre-bound in that order. */
 export function eventTypeLabelIndex(eventType: string): number {
   return INDEX.get(eventType) ?? OTHER;
 }

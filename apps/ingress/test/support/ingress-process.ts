@@ -1,6 +1,6 @@
 /**
  * Runs `apps/ingress/src/main.ts` as a child process, as deployed: real signals, real sockets,
- * its own publishing thread. The child is Node 24 (`process.execPath` of the test runner, the same
+ * real Pub/Sub client. The child is Node 24 (`process.execPath` of the test runner, the same
  * binary `npx node` resolves to) started directly, so signals reach it rather than a wrapper.
  *
  * @example

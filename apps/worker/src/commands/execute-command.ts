@@ -9,7 +9,7 @@
  * deliveries whose outcome could not be recorded, so another delivery finishes the job.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { describeIssues, newCommand, parseCommandMessage, parseCommandRequest, type CommandMessage } from "@periskope-pipeline/contracts";
+import { describeIssues, newCommand, parseCommandMessage, parseCommandRequest, type CommandMessage } from "@periskope-pipeline/commands";
 import type { Logger } from "@periskope-pipeline/observability";
 import { decideClaim } from "./claim.ts";
 import { CommandError, LostOwnershipError, RunReleasedError, describeFailure } from "./command-error.ts";

@@ -2,7 +2,7 @@
  * Which code runs which command type. Each handler takes the command's validated args and the
  * run context and returns the run's stats.
  */
-import type { CommandMessage } from "@periskope-pipeline/contracts";
+import type { CommandMessage } from "@periskope-pipeline/commands";
 import { recordedOrgPhones } from "../org-phones/org-phones.ts";
 import { backfillChatNames } from "./backfill-chat-names/backfill-chat-names.ts";
 import type { CommandDeps } from "./deps.ts";

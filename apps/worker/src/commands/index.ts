@@ -12,6 +12,5 @@ export type { CommandRunner } from "./start-commands.ts";
 export type { ChatNameUpdate, CommandDeps } from "./deps.ts";
 export { DEFAULT_COMMAND_SETTINGS, commandEnvSettings, commandSettingsFromConfig } from "./settings.ts";
 export type { CommandSettings } from "./settings.ts";
-export { COMMAND_TYPE_ATTRIBUTE, publishCommand } from "./publish-command.ts";
-export { RUN_KIND, toCommandRun } from "./run-record.ts";
+export { publishCommand } from "./publish-command.ts";
 export type { StoredRun } from "./run-record.ts";

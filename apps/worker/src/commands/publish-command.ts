@@ -4,14 +4,9 @@
  * warm-up scheduler and the ops CLI; the ingress publishes the same shape.
  */
 import type { PubSub } from "@google-cloud/pubsub";
-import type { CommandMessage } from "@periskope-pipeline/contracts";
-
-export const COMMAND_TYPE_ATTRIBUTE = "command_type";
+import { encodeCommand, type CommandMessage } from "@periskope-pipeline/commands";
 
 /** Resolves with the Pub/Sub message id once the publish is acknowledged. */
 export function publishCommand(pubsub: PubSub, topic: string, command: CommandMessage): Promise<string> {
-  return pubsub.topic(topic).publishMessage({
-    data: Buffer.from(JSON.stringify(command)),
-    attributes: { [COMMAND_TYPE_ATTRIBUTE]: command.type },
-  });
+  return pubsub.topic(topic).publishMessage(encodeCommand(command));
 }

@@ -4,7 +4,7 @@
  * expired lease and takes it over; a refresh whose lease another run took stops.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { newCommand, type CommandMessage } from "@periskope-pipeline/contracts";
+import { newCommand, type CommandMessage } from "@periskope-pipeline/commands";
 import { REFRESH_LEASE } from "./exclusive-refresh.ts";
 import { leaseId, type LeaseDoc } from "./lease.ts";
 import { publishCommand } from "./publish-command.ts";

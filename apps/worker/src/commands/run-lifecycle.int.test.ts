@@ -4,7 +4,7 @@
  * its run stops writing, and a stopping worker releases its run for the next one.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { newCommand, type CommandMessage } from "@periskope-pipeline/contracts";
+import { newCommand, type CommandMessage } from "@periskope-pipeline/commands";
 import { publishCommand } from "./publish-command.ts";
 import type { StoredRun } from "./run-record.ts";
 import { CommandsIndex } from "./run-store.ts";

@@ -8,9 +8,9 @@
  * its heartbeat to go stale. `checkpoint` is opaque to everyone but the command that wrote it; it is
  * kept in `_source` only (the template maps no such field).
  */
-import type { CommandMessage, CommandRun, CommandStatus, CommandType } from "@periskope-pipeline/contracts";
+import { RUN_KIND, type CommandMessage, type CommandStatus, type CommandType } from "@periskope-pipeline/commands";
 
-export const RUN_KIND = "run";
+export { RUN_KIND, TERMINAL_STATUSES } from "@periskope-pipeline/commands";
 
 /**
  * `stats` and `progress` are dynamically mapped objects shared by every command type, so a field
@@ -47,13 +47,6 @@ export interface DocVersion {
   primaryTerm: number;
 }
 
-export interface VersionedRun {
-  run: StoredRun;
-  version: DocVersion;
-}
-
-export const TERMINAL_STATUSES: ReadonlySet<CommandStatus> = new Set(["succeeded", "failed", "joined"]);
-
 export function newRun(command: CommandMessage, workerId: string, now: Date): StoredRun {
   const at = now.toISOString();
   return {
@@ -69,10 +62,4 @@ export function newRun(command: CommandMessage, workerId: string, now: Date): St
     heartbeat_at: at,
     attempt: 1,
   };
-}
-
-/** The public view (`GET /commands/:id`, the ops CLI): the record without runner internals. */
-export function toCommandRun(run: StoredRun): CommandRun {
-  const { kind: _kind, checkpoint: _checkpoint, attempt: _attempt, ...rest } = run;
-  return rest;
 }

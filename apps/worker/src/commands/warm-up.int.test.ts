@@ -4,7 +4,7 @@
  * is skipped; a worker that died holding the warm-up lease holds up the next one for seconds only.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newCommand } from "@periskope-pipeline/contracts";
+import { newCommand } from "@periskope-pipeline/commands";
 import { messageCreatedBatch } from "@periskope-pipeline/testkit";
 import type { Worker } from "../worker.ts";
 import { createLogger } from "@periskope-pipeline/observability";

@@ -15,7 +15,7 @@
  * `WARM_UP_WAIT_SECONDS`, so its first messages are enriched from a full cache (see `start-commands`).
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { newCommand, type CommandMessage } from "@periskope-pipeline/contracts";
+import { newCommand, type CommandMessage } from "@periskope-pipeline/commands";
 import type { Logger } from "@periskope-pipeline/observability";
 import { describeFailure } from "./command-error.ts";
 import { REFRESH_LEASE, runExclusively, type ExclusiveRefreshOptions } from "./exclusive-refresh.ts";

@@ -8,7 +8,7 @@
  * // → { kind: "publish", request: { type: "refresh-cache", args: { phones: [...], dry_run: true } }, wait: true, ... }
  */
 import { parseArgs } from "node:util";
-import { COMMAND_TYPES, describeIssues, parseCommandRequest, type CommandRequest, type CommandType } from "@periskope-pipeline/contracts";
+import { COMMAND_TYPES, describeIssues, parseCommandRequest, type CommandRequest, type CommandType } from "@periskope-pipeline/commands";
 import { parseMigrateIndexArgs, type MigrateIndexAction } from "./migrate-index.ts";
 
 export type CliAction =

@@ -7,19 +7,16 @@
  */
 import { hostname } from "node:os";
 import { ConfigError, loadConfig, loadDotEnv } from "@periskope-pipeline/config";
-import { newCommand, type CommandMessage } from "@periskope-pipeline/contracts";
+import { ElasticsearchRunReader, newCommand, TERMINAL_STATUSES, waitForRun, type CommandMessage, type CommandRun } from "@periskope-pipeline/commands";
 import { createElasticsearchClient, elasticsearchOptionsFromEnv } from "@periskope-pipeline/elasticsearch";
 import { createPubSub } from "@periskope-pipeline/pubsub";
-import { publishCommand, type StoredRun } from "../commands/index.ts";
-import { TERMINAL_STATUSES } from "../commands/run-record.ts";
+import { publishCommand } from "../commands/index.ts";
 import { UsageError, parseCliArgs, type CliAction } from "./cli-args.ts";
 import { noMetadataProbeOffCloud, opsConfigSchema, useRunningLocalStack, type OpsConfig } from "./ops-config.ts";
 import { ProgressView } from "./progress-view.ts";
 import { runMigrateIndex } from "./migrate-index.ts";
 import { runList, runSummary } from "./render.ts";
-import { RunReader } from "./run-reader.ts";
 import { USAGE } from "./usage.ts";
-import { waitForRun } from "./wait-for-run.ts";
 
 const EXIT = { ok: 0, failed: 1, usage: 2, timeout: 3, notFound: 4, unreachable: 5, interrupted: 130 } as const;
 
@@ -53,7 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`using the stack of npm start (pid ${localStart}): ${pubsub}, project ${config.PUBSUB_PROJECT_ID}, Elasticsearch ${config.ELASTICSEARCH_URL}\n`);
   }
   const es = createElasticsearchClient({ ...elasticsearchOptionsFromEnv(config), maxRetries: 1 });
-  const reader = new RunReader(es, config.ELASTICSEARCH_COMMANDS_INDEX);
+  const reader = new ElasticsearchRunReader(es, config.ELASTICSEARCH_COMMANDS_INDEX);
   try {
     switch (action.kind) {
       case "list": {
@@ -67,7 +64,8 @@ async function main(argv: readonly string[]): Promise<number> {
           process.stderr.write(`no run recorded for ${action.commandId}: unknown, or not picked up by a worker yet\n`);
           return EXIT.notFound;
         }
-        if (run && (!action.wait || TERMINAL_STATUSES.has(run.status))) return report(run, action.json);
+        // A joined record is final too, but `--wait` follows it to the run that does the work.
+        if (run && (!action.wait || (TERMINAL_STATUSES.has(run.status) && run.status !== "joined"))) return report(run, action.json);
         return await follow(reader, action.commandId, action.timeoutSeconds, action.json);
       }
       case "migrate-index":
@@ -108,10 +106,11 @@ async function publish(config: OpsConfig, command: CommandMessage): Promise<void
   }
 }
 
-async function follow(reader: RunReader, commandId: string, timeoutSeconds: number, json: boolean): Promise<number> {
+async function follow(reader: ElasticsearchRunReader, commandId: string, timeoutSeconds: number, json: boolean): Promise<number> {
   const view = json ? undefined : new ProgressView();
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort();
+  let readErrorShown = false;
   process.once("SIGINT", onSigint);
   try {
     const result = await waitForRun(reader, commandId, {
@@ -119,6 +118,10 @@ async function follow(reader: RunReader, commandId: string, timeoutSeconds: numb
       signal: interrupt.signal,
       onUpdate: (run) => view?.update(run),
       onUnclaimed: () => process.stderr.write(`no worker has picked up ${commandId} yet; is a worker running? (still waiting)\n`),
+      onReadError: (error) => {
+        if (!readErrorShown) process.stderr.write(`cannot read the run record right now (${describeInfraError(error)}); still waiting\n`);
+        readErrorShown = true;
+      },
     });
     view?.stop();
     if (result.ended) return report(result.run, json);
@@ -132,7 +135,7 @@ async function follow(reader: RunReader, commandId: string, timeoutSeconds: numb
   }
 }
 
-function report(run: StoredRun, json: boolean): number {
+function report(run: CommandRun, json: boolean): number {
   process.stdout.write(`${json ? JSON.stringify(run, null, 2) : runSummary(run)}\n`);
   if (run.status === "failed") {
     process.stderr.write(`${run.type} failed: ${run.error?.code ?? "unknown"}: ${run.error?.message ?? "no reason recorded"}\n`);

@@ -7,7 +7,7 @@
  * it, or when there is none, the bar shows the count without a total and no ETA.
  */
 import { Presets, SingleBar } from "cli-progress";
-import type { StoredRun } from "../commands/index.ts";
+import type { CommandRun } from "@periskope-pipeline/commands";
 
 interface Measure {
   done: number;
@@ -36,7 +36,7 @@ export class ProgressView {
     );
   }
 
-  update(run: StoredRun): void {
+  update(run: CommandRun): void {
     const m = measure(run);
     const elapsedS = run.started_at ? Math.max(0.001, (Date.now() - Date.parse(run.started_at)) / 1000) : undefined;
     const rate = elapsedS ? m.done / elapsedS : 0;
@@ -66,7 +66,7 @@ export class ProgressView {
   }
 }
 
-function measure(run: StoredRun): Measure {
+function measure(run: CommandRun): Measure {
   const p = { ...run.progress, ...run.stats } as Record<string, unknown>;
   const n = (key: string) => (typeof p[key] === "number" ? (p[key] as number) : 0);
   const expected = typeof p.expected_chats === "number" ? p.expected_chats : undefined;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { StoredRun } from "../commands/index.ts";
+import type { CommandRun } from "@periskope-pipeline/commands";
 import { formatDuration, runList, runSummary, statsTable } from "./render.ts";
 
-const run: StoredRun = {
+const run: CommandRun = {
   kind: "run",
   command_id: "c-1",
   type: "refresh-cache",

@@ -2,7 +2,7 @@
  * Plain-text views of run records for the ops CLI: a key/value stats table, a one-run summary, the
  * recent-runs list. Pure functions of the record, so their output is tested as text.
  */
-import type { StoredRun } from "../commands/index.ts";
+import type { CommandRun } from "@periskope-pipeline/commands";
 
 /** Two aligned columns; numbers right-aligned with thousands separators. */
 export function statsTable(stats: Record<string, unknown> | undefined): string {
@@ -19,12 +19,13 @@ export function statsTable(stats: Record<string, unknown> | undefined): string {
     .join("\n");
 }
 
-export function runSummary(run: StoredRun): string {
+export function runSummary(run: CommandRun): string {
   const lines = [
     `${run.command_id}  ${run.type ?? "?"}  ${run.status}`,
     `  requested ${run.requested_at}${run.requested_by ? ` by ${run.requested_by}` : ""}`,
   ];
-  if (run.started_at) lines.push(`  started   ${run.started_at}${run.worker_id ? ` on ${run.worker_id}` : ""}${run.attempt > 1 ? ` (attempt ${run.attempt})` : ""}`);
+  if (run.started_at) lines.push(`  started   ${run.started_at}${run.worker_id ? ` on ${run.worker_id}` : ""}${(run.attempt ?? 1) > 1 ? ` (attempt ${run.attempt})` : ""}`);
+  if (run.joined_command_id) lines.push(`  joined    ${run.joined_command_id} (already running)`);
   if (run.finished_at) lines.push(`  finished  ${run.finished_at}`);
   if (run.error) lines.push(`  error     ${run.error.code}: ${run.error.message}`);
   if (run.stats) lines.push("stats:", statsTable(run.stats));
@@ -32,7 +33,7 @@ export function runSummary(run: StoredRun): string {
   return lines.join("\n");
 }
 
-export function runList(runs: readonly StoredRun[]): string {
+export function runList(runs: readonly CommandRun[]): string {
   if (runs.length === 0) return "(no runs)";
   const rows = runs.map((run) => [run.command_id, run.type ?? "?", run.status, run.requested_at, duration(run), headline(run)]);
   const header = ["COMMAND_ID", "TYPE", "STATUS", "REQUESTED_AT", "DURATION", "SUMMARY"];
@@ -42,7 +43,7 @@ export function runList(runs: readonly StoredRun[]): string {
 }
 
 /** The few numbers an operator looks for first, per command type. */
-function headline(run: StoredRun): string {
+function headline(run: CommandRun): string {
   if (run.error) return `${run.error.code}`;
   const s = run.stats ?? run.progress ?? {};
   const pick = (...keys: string[]) => keys.filter((k) => s[k] !== undefined).map((k) => `${k}=${formatValue(s[k])}`).join(" ");
@@ -59,7 +60,7 @@ function headline(run: StoredRun): string {
   }
 }
 
-function duration(run: StoredRun): string {
+function duration(run: CommandRun): string {
   if (!run.started_at) return "-";
   const end = run.finished_at ? Date.parse(run.finished_at) : Date.now();
   return formatDuration(end - Date.parse(run.started_at));

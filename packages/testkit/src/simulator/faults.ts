@@ -92,5 +92,3 @@ export type OneShotFault = z.output<typeof oneShotFaultSchema>;
 export type OneShotFaultInput = z.input<typeof oneShotFaultSchema>;
 export type Faults = z.output<typeof faultsSchema>;
 export type FaultsInput = z.input<typeof faultsSchema>;
-
-export const NO_FAULTS: Faults = faultsSchema.parse({});

@@ -4,7 +4,7 @@
  * are reported, not touched.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newCommand, type CommandArgs } from "@periskope-pipeline/contracts";
+import { newCommand, type CommandArgs } from "@periskope-pipeline/commands";
 import { publishCommand } from "../publish-command.ts";
 import type { StoredRun } from "../run-record.ts";
 import { startCommands, type CommandRunner } from "../start-commands.ts";

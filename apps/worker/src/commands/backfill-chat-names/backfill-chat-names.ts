@@ -8,7 +8,7 @@
  * design §8). Batches are throttled (`BACKFILL_PAUSE_MS`) so a backfill never starves live
  * indexing, and each finished group is a checkpoint a takeover resumes from.
  */
-import type { CommandArgs } from "@periskope-pipeline/contracts";
+import type { CommandArgs } from "@periskope-pipeline/commands";
 import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import { fillChatNames, type KnownChatName } from "../../chat-names/index.ts";
 import { CommandError } from "../command-error.ts";

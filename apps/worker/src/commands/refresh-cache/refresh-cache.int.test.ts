@@ -3,7 +3,7 @@
  * the real Elasticsearch, emulator and the Periskope simulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newCommand } from "@periskope-pipeline/contracts";
+import { newCommand } from "@periskope-pipeline/commands";
 import { publishCommand } from "../publish-command.ts";
 import { startCommands, type CommandRunner } from "../start-commands.ts";
 import { createHarness, seedCache, seedMessages, type Harness } from "../testing/command-harness.ts";

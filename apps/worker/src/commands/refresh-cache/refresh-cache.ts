@@ -9,7 +9,7 @@
  * move once a page's writes are done, so whatever stops the run, its record says exactly what was
  * written. Phones are paged concurrently; within a phone the next page is read ahead.
  */
-import type { CommandArgs } from "@periskope-pipeline/contracts";
+import type { CommandArgs } from "@periskope-pipeline/commands";
 import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import type { Logger } from "@periskope-pipeline/observability";
 import pLimit from "p-limit";

@@ -4,7 +4,7 @@
  * run with a clear error whose stats say exactly what was written, and a rerun completes it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newCommand } from "@periskope-pipeline/contracts";
+import { newCommand } from "@periskope-pipeline/commands";
 import { deleteIndices } from "@periskope-pipeline/elasticsearch";
 import { createPeriskopeClient } from "@periskope-pipeline/periskope";
 import { publishCommand } from "../publish-command.ts";

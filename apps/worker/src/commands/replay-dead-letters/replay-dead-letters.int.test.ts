@@ -3,7 +3,7 @@
  * a broken mapping are moved back after the mapping is fixed, and then indexed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newCommand, type CommandArgs } from "@periskope-pipeline/contracts";
+import { newCommand, type CommandArgs } from "@periskope-pipeline/commands";
 import { deleteIndices, installTemplates } from "@periskope-pipeline/elasticsearch";
 import { messageCreatedBatch, messageUpdated } from "@periskope-pipeline/testkit";
 import type { Worker } from "../../worker.ts";

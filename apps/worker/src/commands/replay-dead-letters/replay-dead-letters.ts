@@ -10,7 +10,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PubSub } from "@google-cloud/pubsub";
-import type { CommandArgs } from "@periskope-pipeline/contracts";
+import type { CommandArgs } from "@periskope-pipeline/commands";
 import { CommandError } from "../command-error.ts";
 import type { RunContext } from "../run-context.ts";
 import type { Stats } from "../run-record.ts";

@@ -75,46 +75,6 @@ export function newCommand(request: CommandRequest, requestedBy?: string, comman
   };
 }
 
-/**
- * Lifecycle of a run record in the commands index: accepted → running → succeeded | failed, or
- * joined: the request arrived while an equal run was going (one refresh at a time across replicas),
- * so it ran nothing itself and names that run in `joined_command_id`; follow it for the outcome.
- */
-export const COMMAND_STATUSES = ["accepted", "running", "succeeded", "failed", "joined"] as const;
-export type CommandStatus = (typeof COMMAND_STATUSES)[number];
-
-/** A run record, `_id` = `command_id` in `ELASTICSEARCH_COMMANDS_INDEX`. */
-export interface CommandRun {
-  readonly command_id: string;
-  readonly type: CommandType;
-  readonly args: Record<string, unknown>;
-  readonly status: CommandStatus;
-  readonly requested_at: string;
-  readonly requested_by?: string;
-  readonly started_at?: string;
-  readonly finished_at?: string;
-  /** Last sign of life from the worker running it; a stale one means the run can be taken over. */
-  readonly heartbeat_at?: string;
-  readonly worker_id?: string;
-  readonly progress?: Record<string, number | string>;
-  readonly stats?: Record<string, number | string | boolean>;
-  readonly error?: { readonly code: string; readonly message: string };
-  /** With status `joined`: the run this request joined. */
-  readonly joined_command_id?: string;
-}
-
-/** Stats of `refresh-cache` (the original service's three numbers first). */
-export interface RefreshCacheStats {
-  readonly total_chats: number;
-  readonly newly_cached: number;
-  readonly already_cached: number;
-  readonly renamed: number;
-  readonly pages: number;
-  readonly api_calls: number;
-  readonly duration_ms: number;
-  readonly dry_run: boolean;
-}
-
 /** Human-readable list of what is wrong with a request (zod issues, one line each). */
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`);

@@ -1,20 +1,20 @@
 /**
- * One behaviour suite for every `CommandRunReader`: `command-runs.test.ts` runs it in memory,
- * `command-runs.int.test.ts` against Elasticsearch.
+ * One behaviour suite for every `RunReader`: `run-reader.test.ts` runs it in memory,
+ * `run-reader.int.test.ts` against Elasticsearch.
  */
-import type { CommandRun } from "@periskope-pipeline/contracts";
+import type { CommandRun } from "./run-record.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CommandRunReader } from "./command-runs.ts";
+import type { RunReader } from "./run-reader.ts";
 
 export interface RunStoreHarness {
-  readonly reader: CommandRunReader;
+  readonly reader: RunReader;
   /** Stores a record the way the worker does (`_id` = command_id). */
   write(run: CommandRun): Promise<void>;
   dispose(): Promise<void>;
 }
 
-export function describeCommandRunReaderConformance(name: string, createHarness: () => Promise<RunStoreHarness>): void {
-  describe(`CommandRunReader conformance: ${name}`, () => {
+export function describeRunReaderConformance(name: string, createHarness: () => Promise<RunStoreHarness>): void {
+  describe(`RunReader conformance: ${name}`, () => {
     let harness: RunStoreHarness;
     beforeAll(async () => {
       harness = await createHarness();

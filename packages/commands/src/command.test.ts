@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeIssues, newCommand, parseCommandMessage, parseCommandRequest } from "./commands.ts";
+import { describeIssues, newCommand, parseCommandMessage, parseCommandRequest } from "./command.ts";
 
 describe("command contract", () => {
   it("fills empty args and keeps typed args", () => {

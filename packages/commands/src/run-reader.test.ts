@@ -1,17 +1,17 @@
-import { describeCommandRunReaderConformance } from "./command-runs.conformance.ts";
+import { describeRunReaderConformance } from "./run-reader.conformance.ts";
 import { describe, expect, it } from "vitest";
-import { LazyCommandRuns, MemoryCommandRuns } from "./command-runs.ts";
+import { LazyRunReader, MemoryRunReader } from "./run-reader.ts";
 
-describeCommandRunReaderConformance("in-memory", async () => {
-  const reader = new MemoryCommandRuns();
+describeRunReaderConformance("in-memory", async () => {
+  const reader = new MemoryRunReader();
   return { reader, write: async (run) => reader.put(run), dispose: async () => {} };
 });
 
-describe("LazyCommandRuns", () => {
+describe("LazyRunReader", () => {
   it("builds the reader on first use only, and retries a failed build", async () => {
     let builds = 0;
-    const memory = new MemoryCommandRuns();
-    const lazy = new LazyCommandRuns(async () => {
+    const memory = new MemoryRunReader();
+    const lazy = new LazyRunReader(async () => {
       builds++;
       if (builds === 1) throw new Error("store not reachable yet");
       return memory;

@@ -1,5 +1,5 @@
 /**
- * An in-memory topic for tests of everything above the publisher (routes, intake, shutdown). It
+ * An in-memory topic for tests of everything above the publisher (routes, shutdown). It
  * honours the same contract as the Pub/Sub publisher (see the conformance suite) and adds knobs
  * to act out the failures a real topic has: outages, a missing topic, slow acknowledgements.
  *
@@ -8,7 +8,7 @@
  * topic.failWith("unavailable"); // every publish now rejects like an unreachable Pub/Sub
  * topic.hold();                  // acknowledgements wait until release()
  */
-import { PublishError, type EventPublisher, type OutboundMessage, type PublishErrorCode } from "./event-publisher.ts";
+import { PublishError, type EventPublisher, type OutboundMessage, type PublishErrorCode } from "../../src/publishing/event-publisher.ts";
 
 export interface PublishedMessage {
   readonly id: string;
