@@ -38,12 +38,19 @@ export async function waitForCount(es: ElasticsearchClient, index: string, expec
 export async function allDocuments<T>(es: ElasticsearchClient, index: string): Promise<Map<string, T & { _version?: number }>> {
   await es.indices.refresh({ index });
   const docs = new Map<string, T & { _version?: number }>();
-  let searchAfter: unknown[] | undefined;
-  for (;;) {
-    const page = await es.search<T>({ index, size: 2_000, sort: [{ _doc: "asc" }] as never, version: true, ...(searchAfter ? { search_after: searchAfter as never } : {}) });
-    for (const hit of page.hits.hits) docs.set(hit._id!, { ...(hit._source as T), _version: hit._version });
-    if (page.hits.hits.length < 2_000) break;
-    searchAfter = page.hits.hits[page.hits.hits.length - 1]?.sort;
+  // A point in time keeps the pages of one consistent view: `_doc` order alone shifts when a merge or
+  // a restart's recovery opens a new reader between two pages, and documents are skipped.
+  const pit = (await es.openPointInTime({ index, keep_alive: "1m" })).id;
+  try {
+    let searchAfter: unknown[] | undefined;
+    for (;;) {
+      const page = await es.search<T>({ pit: { id: pit, keep_alive: "1m" }, size: 2_000, sort: [{ _shard_doc: "asc" }] as never, version: true, ...(searchAfter ? { search_after: searchAfter as never } : {}) });
+      for (const hit of page.hits.hits) docs.set(hit._id!, { ...(hit._source as T), _version: hit._version });
+      if (page.hits.hits.length < 2_000) break;
+      searchAfter = page.hits.hits[page.hits.hits.length - 1]?.sort;
+    }
+  } finally {
+    await es.closePointInTime({ id: pit }).catch(() => undefined);
   }
   return docs;
 }
