@@ -20,8 +20,6 @@ describe("chaos: combined faults at 10,000 webhooks", () => {
       // A killed worker's messages come back within seconds.
       ackDeadlineSeconds: 10,
       settleBoundS: 150,
-      // Two cores shared by everything: a few streams per worker are plenty.
-      workerEnv: { PUBSUB_MAX_STREAMS: "2" },
       log: (line) => process.stderr.write(`[chaos] ${line}\n`),
     });
     const figures = {

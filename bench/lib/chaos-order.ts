@@ -4,16 +4,9 @@
  * < deleted); `is_deleted` is sticky. This is the only place the chaos bench encodes the rule: once
  * the worker exports its own (apps/worker/src/stages/event-version.ts), this should call it.
  */
-export const MESSAGE_EVENT_KINDS = [
-  "message.created",
-  "message.updated",
-  "message.ack.updated",
-  "message.flagged",
-  "message.unflagged",
-  "message.deleted",
-] as const;
+import type { MessageEventType } from "@periskope-pipeline/contracts";
 
-export type MessageEventKind = (typeof MESSAGE_EVENT_KINDS)[number];
+export type MessageEventKind = MessageEventType;
 
 export const KIND_RANK: Readonly<Record<MessageEventKind, number>> = {
   "message.created": 0,

@@ -6,16 +6,14 @@
  * a schedule (chaos-faults.ts); then the index compared with the oracle (chaos-check.ts) until it
  * matches or the bound passes.
  */
-import { randomUUID } from "node:crypto";
 import { cpus, loadavg, totalmem } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Message } from "@google-cloud/pubsub";
-import { createElasticsearchClient, installTemplates, scopedIndexNames } from "@periskope-pipeline/elasticsearch";
 import { freePort, startPrivateEmulator, type PrivateEmulator } from "@periskope-pipeline/local-stack";
-import { createPubSub, deleteTopology, ensureTopology, scopedTopologyNames, SUBSCRIPTION_POLICY } from "@periskope-pipeline/pubsub";
 import { sendLikePeriskope, startSimulator, type PeriskopeSendResult } from "@periskope-pipeline/testkit";
 import { WORKER_NODE_FLAGS } from "../../apps/worker/src/node-flags.ts";
 import { createOwnElasticsearch } from "../../apps/worker/test/support/own-elasticsearch.ts";
+import { createTestStack } from "../../apps/worker/test/support/test-stack.ts";
 import { checkAgainstOracle, type OracleCheck } from "./chaos-check.ts";
 import { chaosSchedule, plannedEndS, runFaults, type TimelineEntry } from "./chaos-faults.ts";
 import { appRole, type AppRole } from "./chaos-processes.ts";
@@ -74,7 +72,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const { log } = options;
   const loadBefore = loadavg();
   let loadMax = loadBefore[0]!;
-  const suffix = randomUUID().slice(0, 8);
   const schedule = chaosSchedule(options.scale);
   const rate = options.ratePerSecond ?? Math.max(20, Math.ceil(options.messages / (1.2 * plannedEndS(schedule.faults))));
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -95,27 +92,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const emulatorHost = options.emulatorHost ?? emulator!.host;
     const sim = await startSimulator({ chats: options.chats, apiKey: API_KEY, nullNameRatio: 0, seed: options.seed });
     cleanups.push(() => sim.close());
-    const es = createElasticsearchClient({ url: ownEs.url, requestTimeoutMs: 120_000 });
-    cleanups.push(() => es.close());
 
-    // Topology as deployed (dead-letter policy, 10 attempts) minus the retry policy, which makes the
-    // emulator hold a killed subscriber's messages back for minutes (see the worker bench).
-    const projectId = `chaos-${suffix}`;
-    const pubsub = createPubSub({ projectId, emulatorHost });
-    const indices = scopedIndexNames(`chaos-${suffix}`);
-    const topology = scopedTopologyNames(`chaos-${suffix}`);
-    cleanups.push(async () => {
-      await deleteTopology(pubsub, topology).catch(() => undefined);
-      await pubsub.close();
-    });
-    await installTemplates(es, indices);
-    const [eventsTopic] = await pubsub.createTopic(topology.eventsTopic);
-    const [deadTopic] = await pubsub.createTopic(topology.deadLetterTopic);
-    await eventsTopic.createSubscription(topology.eventsSubscription, {
-      ackDeadlineSeconds: options.ackDeadlineSeconds,
-      deadLetterPolicy: { deadLetterTopic: deadTopic.name, maxDeliveryAttempts: SUBSCRIPTION_POLICY.maxDeliveryAttempts },
-    });
-    await ensureTopology(pubsub, topology);
+    // Indices and topology as deployed (dead-letter policy, 10 attempts) minus the retry policy,
+    // which makes the emulator hold a killed subscriber's messages back for minutes.
+    process.env.PUBSUB_EMULATOR_HOST = emulatorHost;
+    const stack = await createTestStack("chaos", { elasticsearchUrl: ownEs.url, withoutRetryPolicy: true, ackDeadlineSeconds: options.ackDeadlineSeconds });
+    cleanups.push(() => stack.cleanup());
+    const { es, pubsub, indices, topology } = stack;
+    const deadTopic = pubsub.topic(topology.deadLetterTopic);
     // Our own copy of everything that reaches the dead-letter topic, whoever else reads it.
     const auditName = `${topology.deadLetterTopic}-chaos-audit`;
     await deadTopic.createSubscription(auditName, { ackDeadlineSeconds: 60 });
@@ -135,24 +119,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     // --- processes ------------------------------------------------------------------------------
     const scenarioStart = { at: performance.now() };
     const clock = () => Math.round((performance.now() - scenarioStart.at) / 100) / 10;
-    const env = {
-      ELASTICSEARCH_URL: ownEs.url,
-      PUBSUB_EMULATOR_HOST: emulatorHost,
-      PUBSUB_PROJECT_ID: projectId,
-      METADATA_SERVER_DETECTION: "none",
-      ELASTICSEARCH_INDEX: indices.messages,
-      ELASTICSEARCH_CACHE_INDEX: indices.chatNames,
-      ELASTICSEARCH_EVENTS_INDEX: indices.events,
-      ELASTICSEARCH_COMMANDS_INDEX: indices.commands,
-      PUBSUB_EVENTS_TOPIC: topology.eventsTopic,
-      PUBSUB_EVENTS_SUBSCRIPTION: topology.eventsSubscription,
-      PUBSUB_COMMANDS_TOPIC: topology.commandsTopic,
-      PUBSUB_COMMANDS_SUBSCRIPTION: topology.commandsSubscription,
-      PUBSUB_DEAD_LETTER_TOPIC: topology.deadLetterTopic,
-      PUBSUB_DEAD_LETTER_SUBSCRIPTION: topology.deadLetterSubscription,
-      PERISKOPE_SIGNING_KEY: SIGNING_KEY,
-      LOG_LEVEL: "warn",
-    };
+    const env = stack.env({ PERISKOPE_SIGNING_KEY: SIGNING_KEY, LOG_LEVEL: "warn" });
     const restartDelayMs = schedule.restartDelayS * 1000;
     const ingressPort = await freePort();
     const ingressUrl = `http://127.0.0.1:${ingressPort}`;
@@ -219,13 +186,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     // --- traffic and faults, at once ------------------------------------------------------------
     log(`sending ${traffic.count.toLocaleString("en-US")} webhooks at ${rate}/s; faults at scale ${options.scale} (planned end ${plannedEndS(schedule.faults)} s)`);
     scenarioStart.at = performance.now();
+    const attempts: Record<string, number> = {};
     const progress = setInterval(async () => {
       const count = await es.count({ index: indices.messages }).then((r) => r.count, () => -1);
-      log(`${clock()} s: ${count} message documents`);
+      log(`${clock()} s: ${count} message documents; sender attempts ${JSON.stringify(attempts)}`);
     }, 15_000);
     cleanups.push(async () => clearInterval(progress));
+    let sentAt = 0;
     const [sent, timeline] = await Promise.all([
-      sendLikePeriskope(`${ingressUrl}/periskopewebhook`, traffic.count, traffic.bodyAt, { key: SIGNING_KEY, ratePerSecond: rate }),
+      sendLikePeriskope(`${ingressUrl}/periskopewebhook`, traffic.count, traffic.bodyAt, {
+        key: SIGNING_KEY,
+        ratePerSecond: rate,
+        onAttempt: (outcome) => (attempts[outcome] = (attempts[outcome] ?? 0) + 1),
+      }).finally(() => (sentAt = clock())),
       runFaults(schedule.faults, {
         roles,
         elasticsearch: ownEs,
@@ -238,8 +211,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const lastFaultEnd = Math.max(...timeline.map((entry) => entry.ended_s ?? 0));
     log(`sent: ${JSON.stringify(sent)}; last fault over at ${lastFaultEnd} s`);
 
-    // --- settling ----------------------------------------------------------------------------------
-    const deadline = lastFaultEnd + options.settleBoundS;
+    // --- settling: bounded from the later of the last fault and the last delivery ----------------
+    const deadline = Math.max(lastFaultEnd, sentAt) + options.settleBoundS;
     let check: OracleCheck | undefined;
     let convergedAt: number | undefined;
     while (clock() < deadline) {
@@ -289,6 +262,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         rate_per_s: rate,
         schedule_scale: options.scale,
         ack_deadline_s: options.ackDeadlineSeconds,
+        // The test stack's two streaming pulls per worker (this machine has two cores), unless overridden.
+        worker_env: { PUBSUB_MAX_STREAMS: env.PUBSUB_MAX_STREAMS, ...options.workerEnv },
         send_s: Math.round(sent.durationMs / 100) / 10,
         last_fault_end_s: lastFaultEnd,
         traffic: traffic.stats,

@@ -31,6 +31,8 @@ export interface PeriskopeSenderOptions {
   /** Keep-alive connections at most (default 64). */
   readonly connections?: number;
   readonly signal?: AbortSignal;
+  /** Sees every attempt's outcome as it happens (`"200"`, `"503"`, `NETWORK_ERROR`, …), e.g. for progress. */
+  readonly onAttempt?: (outcome: string) => void;
 }
 
 export interface PeriskopeSendResult {
@@ -54,7 +56,10 @@ export async function sendLikePeriskope(url: string, count: number, bodyAt: (ind
   const maxBackoffMs = options.maxBackoffMs ?? 20_000;
   const agent = keepAliveAgent(new URL(url), options.connections ?? 64);
   const statusCounts: Record<string, number> = {};
-  const counted = (outcome: string) => (statusCounts[outcome] = (statusCounts[outcome] ?? 0) + 1);
+  const counted = (outcome: string) => {
+    statusCounts[outcome] = (statusCounts[outcome] ?? 0) + 1;
+    options.onAttempt?.(outcome);
+  };
   let accepted = 0;
   let gaveUp = 0;
   let retries = 0;
