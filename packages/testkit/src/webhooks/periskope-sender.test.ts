@@ -11,6 +11,7 @@ let server: Server;
 let url: string;
 const attempts = new Map<string, number>();
 let alwaysFail = false;
+let slowMs = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -22,6 +23,7 @@ beforeAll(async () => {
       const seen = (attempts.get(body) ?? 0) + 1;
       attempts.set(body, seen);
       if (alwaysFail) return void res.writeHead(500).end();
+      if (slowMs > 0) return void setTimeout(() => res.writeHead(200).end(), slowMs);
       if (seen === 1) return void res.writeHead(503, { "retry-after": "0" }).end();
       if (seen === 2) return void req.socket.destroy();
       const valid = req.headers["x-periskope-signature"] === createHmac("sha256", KEY).update(raw).digest("hex");
@@ -38,6 +40,7 @@ afterAll(() => new Promise<void>((resolve) => {
 beforeEach(() => {
   attempts.clear();
   alwaysFail = false;
+  slowMs = 0;
 });
 
 describe("sendLikePeriskope", () => {
@@ -49,6 +52,14 @@ describe("sendLikePeriskope", () => {
     expect([...attempts.values()]).toEqual(Array(20).fill(3));
     // 20 first attempts at 200/s are spread over at least 95 ms.
     expect(result.durationMs).toBeGreaterThanOrEqual(90);
+  });
+
+  it("times an attempt from when it has a connection, not while it waits for one", async () => {
+    slowMs = 40;
+    // 12 at once over 2 connections: the last ones wait ~240 ms for a connection, longer than the timeout.
+    const result = await sendLikePeriskope(url, 12, (i) => `{"slow":${i}}`, { key: KEY, ratePerSecond: 10_000, connections: 2, timeoutMs: 150, initialBackoffMs: 1 });
+    expect(result.statusCounts).toEqual({ "200": 12 });
+    expect(result.retries).toBe(0);
   });
 
   it("gives a delivery up after its attempts", async () => {

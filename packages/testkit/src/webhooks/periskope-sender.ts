@@ -28,7 +28,7 @@ export interface PeriskopeSenderOptions {
   readonly maxBackoffMs?: number;
   /** Per-attempt timeout (default 10 s). */
   readonly timeoutMs?: number;
-  /** Keep-alive connections at most (default 64). */
+  /** Attempts in flight at once, over as many keep-alive connections (default 64); the rest wait their turn. */
   readonly connections?: number;
   readonly signal?: AbortSignal;
   /** Sees every attempt's outcome as it happens (`"200"`, `"503"`, `NETWORK_ERROR`, …), e.g. for progress. */
@@ -54,7 +54,20 @@ export async function sendLikePeriskope(url: string, count: number, bodyAt: (ind
   const maxAttempts = options.maxAttempts ?? 20;
   const initialBackoffMs = options.initialBackoffMs ?? 500;
   const maxBackoffMs = options.maxBackoffMs ?? 20_000;
-  const agent = keepAliveAgent(new URL(url), options.connections ?? 64);
+  const connections = options.connections ?? 64;
+  const agent = keepAliveAgent(new URL(url), connections);
+  // Attempts wait for a connection here, not in the agent's queue: the timeout counts the request, not the wait.
+  let inFlight = 0;
+  const waitingForConnection: Array<() => void> = [];
+  const connection = async () => {
+    if (inFlight < connections) return void inFlight++;
+    await new Promise<void>((resolve) => waitingForConnection.push(resolve));
+  };
+  const release = () => {
+    const next = waitingForConnection.shift();
+    if (next) next();
+    else inFlight--;
+  };
   const statusCounts: Record<string, number> = {};
   const counted = (outcome: string) => {
     statusCounts[outcome] = (statusCounts[outcome] ?? 0) + 1;
@@ -73,8 +86,9 @@ export async function sendLikePeriskope(url: string, count: number, bodyAt: (ind
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) retries++;
       let waitMs = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+      await connection();
       try {
-        const result = await sendWebhook(url, body, { key: options.key, agent, timeoutMs: options.timeoutMs ?? 10_000 });
+        const result = await sendWebhook(url, body, { key: options.key, agent, timeoutMs: options.timeoutMs ?? 10_000 }).finally(release);
         counted(String(result.status));
         if (result.status >= 200 && result.status < 300) return void accepted++;
         const retryAfter = Number(result.headers["retry-after"]);
