@@ -68,7 +68,7 @@ export async function checkAgainstOracle(es: ElasticsearchClient, indices: Index
       wrongState++;
       if (deadLettered.ids.has(id)) explained.wrong_state++;
       for (const field of wrong) wrongFields[field] = (wrongFields[field] ?? 0) + 1;
-      note(`${id}: ${wrong.map((f) => `${f} ${JSON.stringify(doc[f])} ≠ ${JSON.stringify(expected[f])}`).join(", ")}`);
+      note(`${id}: ${wrong.map((f) => `${f} ${short(doc[f])} ≠ ${short(expected[f])}`).join(", ")}`);
     }
     const name = traffic.names.get(expected.chatId);
     if (doc.chat_name !== name) {
@@ -119,6 +119,12 @@ export async function checkAgainstOracle(es: ElasticsearchClient, indices: Index
     explained_by_dead_letters: explained,
     samples,
   };
+}
+
+/** A value short enough for a sample line (bodies are long). */
+function short(value: unknown): string {
+  const text = JSON.stringify(value) ?? "undefined";
+  return text.length > 60 ? `${text.slice(0, 57)}…"` : text;
 }
 
 /** `ack` is stored as sent ("4"); compare values, not spellings. */
