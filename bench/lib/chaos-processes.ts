@@ -11,7 +11,7 @@ import { startNodeProcess, type ChildService } from "../../apps/worker/test/supp
 
 export interface AppRole {
   readonly name: string;
-  /** Spawns the process and waits (bounded) until its readiness route answers 200. */
+  /** Spawns the process and waits (bounded) until its readiness route answers 200, through crash restarts. */
   start(): Promise<void>;
   /** SIGKILL, wait for the exit; the process stays down until `start()`. */
   kill(): Promise<void>;
@@ -74,7 +74,8 @@ export function appRole(options: AppRoleOptions): AppRole {
     });
     const deadline = Date.now() + options.readyTimeoutMs;
     while (!(await fetch(options.readyUrl, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false))) {
-      if (child !== current || current.process.exitCode !== null || current.process.signalCode !== null) return;
+      // Killed or stopped meanwhile: nothing to wait for. A crash is not the end: its restart is (same port).
+      if (expectingExit || stopped) return;
       if (Date.now() > deadline) throw new Error(`${options.name} not ready within ${options.readyTimeoutMs} ms\n${current.output().slice(-3_000)}`);
       await sleep(250);
     }
