@@ -11,6 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Message } from "@google-cloud/pubsub";
 import { freePort, startPrivateEmulator, type PrivateEmulator } from "@periskope-pipeline/local-stack";
 import { sendLikePeriskope, startSimulator, type PeriskopeSendResult } from "@periskope-pipeline/testkit";
+import { INGRESS_NODE_FLAGS } from "../../apps/ingress/src/server/node-flags.ts";
 import { WORKER_NODE_FLAGS } from "../../apps/worker/src/node-flags.ts";
 import { createOwnElasticsearch } from "../../apps/worker/test/support/own-elasticsearch.ts";
 import { createTestStack } from "../../apps/worker/test/support/test-stack.ts";
@@ -127,7 +128,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       name: "ingress",
       entry: "apps/ingress/src/main.ts",
       env: { ...env, PORT: String(ingressPort), HOST: "127.0.0.1" },
-      nodeFlags: ["--max-semi-space-size=16"],
+      nodeFlags: INGRESS_NODE_FLAGS,
       readyUrl: `${ingressUrl}/readyz`,
       readyTimeoutMs: 120_000,
       restartDelayMs,
