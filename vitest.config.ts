@@ -16,7 +16,7 @@ export default defineConfig({
       {
         test: {
           name: "int",
-          include: ["{apps,packages}/*/{src,test}/**/*.int.test.ts", "{scripts,infra}/**/*.int.test.ts"],
+          include: ["{apps,packages}/*/{src,test}/**/*.int.test.ts", "{scripts,infra,bench}/**/*.int.test.ts"],
           exclude: ["**/node_modules/**"],
           environment: "node",
           globalSetup: ["packages/testkit/src/stack-setup.ts"],

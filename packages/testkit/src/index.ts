@@ -41,3 +41,4 @@ export { formatTimestamp, TIMESTAMP_FORMATS, type TimestampFormat } from "./webh
 export { SIGNATURE_HEADER, signBody, signedHeaders } from "./webhooks/sign.ts";
 export { sendWebhook, sendWebhooks, type BulkSendOptions, type BulkSendResult, type SendOptions, type SendResult } from "./webhooks/send.ts";
 export { PostTimeoutError } from "./webhooks/http-post.ts";
+export { sendLikePeriskope, type PeriskopeSenderOptions, type PeriskopeSendResult } from "./webhooks/periskope-sender.ts";

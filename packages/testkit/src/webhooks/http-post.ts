@@ -3,12 +3,14 @@
  * connections (`maxSockets`) with keep-alive reuse, which global fetch cannot promise: its pool
  * opens extra connections when a freed one is not yet marked idle.
  */
-import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 
 export interface PostResult {
   status: number;
   body: string;
+  /** e.g. `retry-after` on a 503 or 429. */
+  headers: IncomingHttpHeaders;
 }
 
 export class PostTimeoutError extends Error {
@@ -38,7 +40,7 @@ export function post(
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () => {
           clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") });
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: res.headers });
         });
         res.on("error", fail);
       },

@@ -1,6 +1,7 @@
 /**
  * Deliver webhooks over HTTP like Periskope does: a POST with the raw JSON body and its signature.
  */
+import type { IncomingHttpHeaders } from "node:http";
 import { keepAliveAgent, post, PostTimeoutError, type AnyAgent } from "./http-post.ts";
 import { signedHeaders } from "./sign.ts";
 
@@ -17,6 +18,7 @@ export interface SendOptions {
 export interface SendResult {
   status: number;
   body: string;
+  headers: IncomingHttpHeaders;
   durationMs: number;
 }
 

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { isDeletedAtEnd, stateOrder } from "./chaos-order.ts";
+
+describe("the oracle's order of a message's states", () => {
+  it("puts the later time first, whatever the kind", () => {
+    expect(stateOrder("message.created", 2_000)).toBeGreaterThan(stateOrder("message.deleted", 1_000));
+  });
+
+  it("settles one time by kind: created < updated < ack.updated < flagged = unflagged < deleted", () => {
+    const at = Date.parse("2026-01-10T08:00:00Z");
+    const order = (["message.created", "message.updated", "message.ack.updated", "message.flagged", "message.deleted"] as const).map((k) => stateOrder(k, at));
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(new Set(order).size).toBe(order.length);
+    expect(stateOrder("message.unflagged", at)).toBe(stateOrder("message.flagged", at));
+  });
+
+  it("keeps a message deleted once any deletion arrived", () => {
+    expect(isDeletedAtEnd(["message.created", "message.deleted", "message.ack.updated"])).toBe(true);
+    expect(isDeletedAtEnd(["message.created", "message.ack.updated"])).toBe(false);
+  });
+});
