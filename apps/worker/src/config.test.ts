@@ -9,6 +9,7 @@ describe("worker configSchema", () => {
     expect(config).toMatchObject({
       WORKER_METRICS_PORT: 9464,
       PERISKOPE_CONCURRENCY: 8,
+      WORKER_BATCH_MAX_WAIT_MS: 250,
       CACHE_TTL_SECONDS: 3600,
       CACHE_ON_STARTUP: false,
       ELASTICSEARCH_INDEX: "whatsapp_messages",
