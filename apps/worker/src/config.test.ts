@@ -10,6 +10,7 @@ describe("worker configSchema", () => {
       WORKER_METRICS_PORT: 9464,
       WORKER_METRICS_HOST: "0.0.0.0",
       PERISKOPE_CONCURRENCY: 8,
+      WORKER_BATCH_MAX_WAIT_MS: 250,
       CACHE_TTL_SECONDS: 3600,
       CACHE_ON_STARTUP: false,
       ELASTICSEARCH_INDEX: "whatsapp_messages",

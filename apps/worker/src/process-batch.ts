@@ -27,9 +27,12 @@ export interface ChatNames extends NameResolver, NameLearner {
   indexedUnresolved(chats: ReadonlyMap<string, { reason: UnresolvedReason; phone: string | undefined }>): void;
 }
 
+/** What a batch needs of the sink: one outcome per operation, in order. */
+export type BatchSink = Pick<ElasticsearchSink, "write">;
+
 export interface BatchDeps {
   readonly chatNames: ChatNames;
-  readonly sink: ElasticsearchSink;
+  readonly sink: BatchSink;
   readonly deadLetters: DeadLetterSink;
   readonly indices: TargetIndices;
   /** How far after its receive time a message event's time may be (`EVENT_TIME_MAX_SKEW_SECONDS`). */
