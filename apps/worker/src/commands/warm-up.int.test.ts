@@ -14,8 +14,8 @@ import { publishCommand } from "./publish-command.ts";
 import type { StoredRun } from "./run-record.ts";
 import { CommandsIndex } from "./run-store.ts";
 import { startCommands, type CommandRunner } from "./start-commands.ts";
-import { createHarness, seedCache, type Harness } from "./testing/command-harness.ts";
-import { publishWebhooks, startWorker } from "./testing/worker-fixture.ts";
+import { createHarness, seedCache, type Harness } from "../../test/support/command-harness.ts";
+import { publishWebhooks, startWorker } from "../../test/support/worker-fixture.ts";
 import { WARM_UP_LEASE, WARM_UP_MARKER_ID, scheduleWarmUp, type WarmUpMarker } from "./warm-up.ts";
 
 const CHATS = 3_000;

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCommands, type CommandRunner } from "../commands/index.ts";
-import { createHarness, type Harness } from "../commands/testing/command-harness.ts";
+import { createHarness, type Harness } from "../../test/support/command-harness.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const MAIN = "apps/worker/src/ops/main.ts";

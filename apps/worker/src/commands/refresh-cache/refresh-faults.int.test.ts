@@ -9,7 +9,7 @@ import { deleteIndices } from "@periskope-pipeline/elasticsearch";
 import { createPeriskopeClient } from "@periskope-pipeline/periskope";
 import { publishCommand } from "../publish-command.ts";
 import { startCommands, type CommandRunner } from "../start-commands.ts";
-import { API_KEY, createHarness, type Harness } from "../testing/command-harness.ts";
+import { API_KEY, createHarness, type Harness } from "../../../test/support/command-harness.ts";
 
 const CHATS = 3_000;
 const PAGE = 500;

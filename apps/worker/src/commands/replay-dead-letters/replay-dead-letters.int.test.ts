@@ -11,8 +11,8 @@ import { publishCommand } from "../publish-command.ts";
 import { DEFAULT_COMMAND_SETTINGS } from "../settings.ts";
 import type { StoredRun } from "../run-record.ts";
 import { startCommands, type CommandRunner } from "../start-commands.ts";
-import { createHarness, seedCache, type Harness } from "../testing/command-harness.ts";
-import { publishWebhooks, startWorker } from "../testing/worker-fixture.ts";
+import { createHarness, seedCache, type Harness } from "../../../test/support/command-harness.ts";
+import { publishWebhooks, startWorker } from "../../../test/support/worker-fixture.ts";
 
 const CREATED = 40;
 const UPDATED = 10;

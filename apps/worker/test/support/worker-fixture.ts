@@ -9,8 +9,8 @@ import { WEBHOOK_SCHEMA } from "@periskope-pipeline/contracts";
 import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import { createPeriskopeClient } from "@periskope-pipeline/periskope";
 import { toRawBody, type WebhookPayload } from "@periskope-pipeline/testkit";
-import { configSchema } from "../../config.ts";
-import { createWorker, type Worker } from "../../worker.ts";
+import { configSchema } from "../../src/config.ts";
+import { createWorker, type Worker } from "../../src/worker.ts";
 import { API_KEY, type Harness } from "./command-harness.ts";
 
 export function startWorker(h: Harness, clients: { es: ElasticsearchClient; pubsub: PubSub }): Worker {

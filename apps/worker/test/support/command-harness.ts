@@ -10,10 +10,10 @@ import { createLogger, createMetricsRegistry, type Logger } from "@periskope-pip
 import { createPeriskopeClient } from "@periskope-pipeline/periskope";
 import { createPubSub, deleteTopology, ensureTopology, scopedTopologyNames, type TopologyNames } from "@periskope-pipeline/pubsub";
 import { startSimulator, type SimulatorHandle, type StartSimulatorOptions } from "@periskope-pipeline/testkit";
-import { fillChatNames } from "../../chat-names/index.ts";
-import type { ChatNameUpdate, CommandDeps } from "../deps.ts";
-import type { StoredRun } from "../run-record.ts";
-import { DEFAULT_COMMAND_SETTINGS, type CommandSettings } from "../settings.ts";
+import { fillChatNames } from "../../src/chat-names/index.ts";
+import type { ChatNameUpdate, CommandDeps } from "../../src/commands/deps.ts";
+import type { StoredRun } from "../../src/commands/run-record.ts";
+import { DEFAULT_COMMAND_SETTINGS, type CommandSettings } from "../../src/commands/settings.ts";
 
 export const API_KEY = "test-api-key";
 
