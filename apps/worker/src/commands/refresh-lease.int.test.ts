@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await h?.dispose();
+  await h?.cleanup();
 });
 
 async function startRunner(workerId: string): Promise<CommandRunner> {

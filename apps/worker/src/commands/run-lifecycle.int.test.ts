@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await h?.dispose();
+  await h?.cleanup();
 });
 
 async function startRunner(workerId?: string) {

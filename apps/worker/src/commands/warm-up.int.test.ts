@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(runners.map((r) => r.stop()));
   await Promise.all(workers.map((w) => w.stop()));
-  await h?.dispose();
+  await h?.cleanup();
 });
 
 async function runs(): Promise<StoredRun[]> {
@@ -69,7 +69,7 @@ describe("warm-up on startup", () => {
         ),
       );
     }
-    await publishWebhooks(h.pubsub, h.topology.eventsTopic, messageCreatedBatch({ count: MESSAGES, chatIds, seed: h.suffix }));
+    await publishWebhooks(h.pubsub, h.topology.eventsTopic, messageCreatedBatch({ count: MESSAGES, chatIds, seed: h.id }));
 
     // Messages are indexed while the warm-up is still running.
     const deadline = Date.now() + 30_000;

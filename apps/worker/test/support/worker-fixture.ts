@@ -11,7 +11,8 @@ import { createPeriskopeClient } from "@periskope-pipeline/periskope";
 import { toRawBody, type WebhookPayload } from "@periskope-pipeline/testkit";
 import { configSchema } from "../../src/config.ts";
 import { createWorker, type Worker } from "../../src/worker.ts";
-import { API_KEY, type Harness } from "./command-harness.ts";
+import type { Harness } from "./command-harness.ts";
+import { TEST_API_KEY as API_KEY } from "./in-process-worker.ts";
 
 export function startWorker(h: Harness, clients: { es: ElasticsearchClient; pubsub: PubSub }): Worker {
   const settings = loadConfig(configSchema, {

@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runner?.stop();
-  await h?.dispose();
+  await h?.cleanup();
 });
 
 async function backfill(args: CommandArgs<"backfill-chat-names">): Promise<StoredRun> {

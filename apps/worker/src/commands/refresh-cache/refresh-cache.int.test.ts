@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runner?.stop();
-  await h?.dispose();
+  await h?.cleanup();
 });
 
 async function run(args: Record<string, unknown> = {}, id?: string) {

@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await runner?.stop();
   await worker?.stop();
-  await h?.dispose();
+  await h?.cleanup();
 });
 
 async function replay(args: CommandArgs<"replay-dead-letters">): Promise<StoredRun> {
@@ -62,15 +62,15 @@ describe("replay-dead-letters", () => {
     await seedCache(h.es, h.indices.chatNames, chatIds.map((chatId) => ({ chatId, chatName: h.sim.getChat(chatId)?.chat_name as string })));
     // A second subscription on the dead-letter topic tells the test when everything got there,
     // without touching the one the replay drains.
-    const [observer] = await h.pubsub.topic(h.topology.deadLetterTopic).createSubscription(`observer-${h.suffix}`);
+    const [observer] = await h.pubsub.topic(h.topology.deadLetterTopic).createSubscription(`observer-${h.id}`);
     let deadLettered = 0;
     observer.on("message", (m) => {
       deadLettered++;
       m.ack();
     });
     worker = startWorker(h, { es: h.es, pubsub: h.pubsub });
-    const created = messageCreatedBatch({ count: CREATED, chatIds, seed: h.suffix });
-    const updated = Array.from({ length: UPDATED }, (_, i) => messageUpdated({ index: CREATED + i, chatId: chatIds[0], seed: h.suffix }));
+    const created = messageCreatedBatch({ count: CREATED, chatIds, seed: h.id });
+    const updated = Array.from({ length: UPDATED }, (_, i) => messageUpdated({ index: CREATED + i, chatId: chatIds[0], seed: h.id }));
     await publishWebhooks(h.pubsub, h.topology.eventsTopic, [...created, ...updated]);
 
     await until(async () => deadLettered === CREATED + UPDATED);
