@@ -12,7 +12,8 @@ import { DEFAULT_COMMAND_SETTINGS } from "../settings.ts";
 import type { StoredRun } from "../run-record.ts";
 import { startCommands, type CommandRunner } from "../start-commands.ts";
 import { createHarness, seedCache, type Harness } from "../../../test/support/command-harness.ts";
-import { publishWebhooks, startWorker } from "../../../test/support/worker-fixture.ts";
+import { startWorker } from "../../../test/support/in-process-worker.ts";
+import { publishBodies } from "../../../test/support/publish.ts";
 
 const CREATED = 40;
 const UPDATED = 10;
@@ -68,10 +69,10 @@ describe("replay-dead-letters", () => {
       deadLettered++;
       m.ack();
     });
-    worker = startWorker(h, { es: h.es, pubsub: h.pubsub });
+    worker = startWorker(h, { apiUrl: h.sim.url, overrides: { PERISKOPE_PHONES: h.sim.phones.join(","), PUBSUB_MAX_STREAMS: "1" }, fillDelayMs: 0 });
     const created = messageCreatedBatch({ count: CREATED, chatIds, seed: h.id });
     const updated = Array.from({ length: UPDATED }, (_, i) => messageUpdated({ index: CREATED + i, chatId: chatIds[0], seed: h.id }));
-    await publishWebhooks(h.pubsub, h.topology.eventsTopic, [...created, ...updated]);
+    await publishBodies(h.pubsub, h.topology.eventsTopic, [...created, ...updated]);
 
     await until(async () => deadLettered === CREATED + UPDATED);
     await observer.close();
