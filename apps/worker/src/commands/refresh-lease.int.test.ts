@@ -11,7 +11,7 @@ import { publishCommand } from "./publish-command.ts";
 import type { StoredRun } from "./run-record.ts";
 import { CommandsIndex } from "./run-store.ts";
 import { startCommands, type CommandRunner } from "./start-commands.ts";
-import { createHarness, type Harness } from "./testing/command-harness.ts";
+import { createHarness, type Harness } from "../../test/support/command-harness.ts";
 
 const CHATS = 2_000;
 const PAGE = 250;
@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await h?.dispose();
+  await h?.cleanup();
 });
 
 async function startRunner(workerId: string): Promise<CommandRunner> {

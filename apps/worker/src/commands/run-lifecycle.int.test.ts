@@ -9,7 +9,7 @@ import { publishCommand } from "./publish-command.ts";
 import type { StoredRun } from "./run-record.ts";
 import { CommandsIndex } from "./run-store.ts";
 import { startCommands, type CommandRunner } from "./start-commands.ts";
-import { createHarness, type Harness } from "./testing/command-harness.ts";
+import { createHarness, type Harness } from "../../test/support/command-harness.ts";
 
 const CHATS = 3_000;
 const PAGE = 500;
@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await h?.dispose();
+  await h?.cleanup();
 });
 
 async function startRunner(workerId?: string) {

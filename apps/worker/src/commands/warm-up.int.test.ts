@@ -14,8 +14,9 @@ import { publishCommand } from "./publish-command.ts";
 import type { StoredRun } from "./run-record.ts";
 import { CommandsIndex } from "./run-store.ts";
 import { startCommands, type CommandRunner } from "./start-commands.ts";
-import { createHarness, seedCache, type Harness } from "./testing/command-harness.ts";
-import { publishWebhooks, startWorker } from "./testing/worker-fixture.ts";
+import { createHarness, seedCache, type Harness } from "../../test/support/command-harness.ts";
+import { startWorker } from "../../test/support/in-process-worker.ts";
+import { publishBodies } from "../../test/support/publish.ts";
 import { WARM_UP_LEASE, WARM_UP_MARKER_ID, scheduleWarmUp, type WarmUpMarker } from "./warm-up.ts";
 
 const CHATS = 3_000;
@@ -32,7 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(runners.map((r) => r.stop()));
   await Promise.all(workers.map((w) => w.stop()));
-  await h?.dispose();
+  await h?.cleanup();
 });
 
 async function runs(): Promise<StoredRun[]> {
@@ -56,7 +57,7 @@ describe("warm-up on startup", () => {
 
     for (let i = 0; i < 3; i++) {
       const clients = { es: h.newEs(), pubsub: h.newPubSub() };
-      const worker = startWorker(h, clients);
+      const worker = startWorker(h, { clients, apiUrl: h.sim.url, overrides: { PERISKOPE_PHONES: h.sim.phones.join(","), PUBSUB_MAX_STREAMS: "1" }, fillDelayMs: 0 });
       workers.push(worker);
       runners.push(
         await startCommands(
@@ -69,7 +70,7 @@ describe("warm-up on startup", () => {
         ),
       );
     }
-    await publishWebhooks(h.pubsub, h.topology.eventsTopic, messageCreatedBatch({ count: MESSAGES, chatIds, seed: h.suffix }));
+    await publishBodies(h.pubsub, h.topology.eventsTopic, messageCreatedBatch({ count: MESSAGES, chatIds, seed: h.id }));
 
     // Messages are indexed while the warm-up is still running.
     const deadline = Date.now() + 30_000;

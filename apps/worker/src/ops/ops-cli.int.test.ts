@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCommands, type CommandRunner } from "../commands/index.ts";
-import { createHarness, type Harness } from "../commands/testing/command-harness.ts";
+import { createHarness, type Harness } from "../../test/support/command-harness.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const MAIN = "apps/worker/src/ops/main.ts";
@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runner?.stop();
-  await h?.dispose();
+  await h?.cleanup();
 });
 
 interface CliResult {

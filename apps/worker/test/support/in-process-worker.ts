@@ -1,4 +1,6 @@
 /** The worker's own assembly, run in the test process against a test stack. */
+import type { PubSub } from "@google-cloud/pubsub";
+import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import { createLogger, createMetricsRegistry } from "@periskope-pipeline/observability";
 import { createWorkerMetrics, type WorkerMetrics } from "../../src/metrics.ts";
 import { createWorkerPeriskopeClient } from "../../src/periskope-client.ts";
@@ -18,6 +20,8 @@ export interface WorkerOptions {
   readonly apiUrl?: string;
   readonly phone?: string;
   readonly fillDelayMs?: number;
+  /** Clients of the worker's own (another replica's); default: the stack's. */
+  readonly clients?: { readonly es: ElasticsearchClient; readonly pubsub: PubSub };
 }
 
 export function startWorker(stack: TestStack, options: WorkerOptions = {}): RunningWorker {
@@ -32,7 +36,7 @@ export function startWorker(stack: TestStack, options: WorkerOptions = {}): Runn
         (a) => metrics.apiCalls.inc({ operation: a.operation, status: a.outcome }),
       )
     : undefined;
-  const worker = createWorker({ settings: config, es: stack.es, pubsub: stack.pubsub, periskope, log, metrics, ...(options.fillDelayMs !== undefined ? { fillDelayMs: options.fillDelayMs } : {}) });
+  const worker = createWorker({ settings: config, es: options.clients?.es ?? stack.es, pubsub: options.clients?.pubsub ?? stack.pubsub, periskope, log, metrics, ...(options.fillDelayMs !== undefined ? { fillDelayMs: options.fillDelayMs } : {}) });
   worker.start();
   return {
     ...worker,

@@ -8,7 +8,7 @@ import { newCommand, type CommandArgs } from "@periskope-pipeline/commands";
 import { publishCommand } from "../publish-command.ts";
 import type { StoredRun } from "../run-record.ts";
 import { startCommands, type CommandRunner } from "../start-commands.ts";
-import { createHarness, seedCache, seedMessages, type Harness } from "../testing/command-harness.ts";
+import { createHarness, seedCache, seedMessages, type Harness } from "../../../test/support/command-harness.ts";
 
 let h: Harness;
 let runner: CommandRunner;
@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runner?.stop();
-  await h?.dispose();
+  await h?.cleanup();
 });
 
 async function backfill(args: CommandArgs<"backfill-chat-names">): Promise<StoredRun> {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newCommand } from "@periskope-pipeline/commands";
 import { publishCommand } from "../publish-command.ts";
 import { startCommands, type CommandRunner } from "../start-commands.ts";
-import { createHarness, seedCache, seedMessages, type Harness } from "../testing/command-harness.ts";
+import { createHarness, seedCache, seedMessages, type Harness } from "../../../test/support/command-harness.ts";
 
 const CHATS = 5_000;
 const CACHED = 1_200;
@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runner?.stop();
-  await h?.dispose();
+  await h?.cleanup();
 });
 
 async function run(args: Record<string, unknown> = {}, id?: string) {

@@ -9,7 +9,8 @@ import { deleteIndices } from "@periskope-pipeline/elasticsearch";
 import { createPeriskopeClient } from "@periskope-pipeline/periskope";
 import { publishCommand } from "../publish-command.ts";
 import { startCommands, type CommandRunner } from "../start-commands.ts";
-import { API_KEY, createHarness, type Harness } from "../testing/command-harness.ts";
+import { createHarness, type Harness } from "../../../test/support/command-harness.ts";
+import { TEST_API_KEY } from "../../../test/support/in-process-worker.ts";
 
 const CHATS = 3_000;
 const PAGE = 500;
@@ -25,7 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runner?.stop();
-  await h?.dispose();
+  await h?.cleanup();
 });
 
 async function start() {
@@ -35,7 +36,7 @@ async function start() {
       settings: { refreshPageSize: PAGE },
       periskope: createPeriskopeClient({
         baseUrl: h.sim.url,
-        apiKey: API_KEY,
+        apiKey: TEST_API_KEY,
         timeoutMs: 5_000,
         retry: { baseDelayMs: 20, maxDelayMs: 200, maxServerDelayMs: 2_000, budgetMs: 10_000 },
         onAttempt: (event) => afterAttempt(event.outcome),

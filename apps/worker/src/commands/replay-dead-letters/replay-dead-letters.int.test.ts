@@ -11,8 +11,9 @@ import { publishCommand } from "../publish-command.ts";
 import { DEFAULT_COMMAND_SETTINGS } from "../settings.ts";
 import type { StoredRun } from "../run-record.ts";
 import { startCommands, type CommandRunner } from "../start-commands.ts";
-import { createHarness, seedCache, type Harness } from "../testing/command-harness.ts";
-import { publishWebhooks, startWorker } from "../testing/worker-fixture.ts";
+import { createHarness, seedCache, type Harness } from "../../../test/support/command-harness.ts";
+import { startWorker } from "../../../test/support/in-process-worker.ts";
+import { publishBodies } from "../../../test/support/publish.ts";
 
 const CREATED = 40;
 const UPDATED = 10;
@@ -31,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await runner?.stop();
   await worker?.stop();
-  await h?.dispose();
+  await h?.cleanup();
 });
 
 async function replay(args: CommandArgs<"replay-dead-letters">): Promise<StoredRun> {
@@ -62,16 +63,16 @@ describe("replay-dead-letters", () => {
     await seedCache(h.es, h.indices.chatNames, chatIds.map((chatId) => ({ chatId, chatName: h.sim.getChat(chatId)?.chat_name as string })));
     // A second subscription on the dead-letter topic tells the test when everything got there,
     // without touching the one the replay drains.
-    const [observer] = await h.pubsub.topic(h.topology.deadLetterTopic).createSubscription(`observer-${h.suffix}`);
+    const [observer] = await h.pubsub.topic(h.topology.deadLetterTopic).createSubscription(`observer-${h.id}`);
     let deadLettered = 0;
     observer.on("message", (m) => {
       deadLettered++;
       m.ack();
     });
-    worker = startWorker(h, { es: h.es, pubsub: h.pubsub });
-    const created = messageCreatedBatch({ count: CREATED, chatIds, seed: h.suffix });
-    const updated = Array.from({ length: UPDATED }, (_, i) => messageUpdated({ index: CREATED + i, chatId: chatIds[0], seed: h.suffix }));
-    await publishWebhooks(h.pubsub, h.topology.eventsTopic, [...created, ...updated]);
+    worker = startWorker(h, { apiUrl: h.sim.url, overrides: { PERISKOPE_PHONES: h.sim.phones.join(","), PUBSUB_MAX_STREAMS: "1" }, fillDelayMs: 0 });
+    const created = messageCreatedBatch({ count: CREATED, chatIds, seed: h.id });
+    const updated = Array.from({ length: UPDATED }, (_, i) => messageUpdated({ index: CREATED + i, chatId: chatIds[0], seed: h.id }));
+    await publishBodies(h.pubsub, h.topology.eventsTopic, [...created, ...updated]);
 
     await until(async () => deadLettered === CREATED + UPDATED);
     await observer.close();

@@ -1,29 +1,24 @@
 /**
- * Real services for the commands' integration tests: isolated indices, Pub/Sub topology (own
- * project id), a Periskope simulator, and `CommandDeps` wired to them. Each test file builds one
- * harness and disposes of it; everything it creates carries a random suffix and is deleted by name.
+ * The commands' integration tests: a test stack (isolated indices and Pub/Sub topology, own project
+ * id), a Periskope simulator, and `CommandDeps` wired to them. Each test file builds one harness and
+ * cleans it up; everything it creates is scoped to it and deleted by name.
  */
 import { randomUUID } from "node:crypto";
 import type { PubSub } from "@google-cloud/pubsub";
-import { createElasticsearchClient, deleteIndices, installTemplates, scopedIndexNames, type ElasticsearchClient, type IndexNames } from "@periskope-pipeline/elasticsearch";
+import { createElasticsearchClient, type ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import { createLogger, createMetricsRegistry, type Logger } from "@periskope-pipeline/observability";
 import { createPeriskopeClient } from "@periskope-pipeline/periskope";
-import { createPubSub, deleteTopology, ensureTopology, scopedTopologyNames, type TopologyNames } from "@periskope-pipeline/pubsub";
+import { createPubSub } from "@periskope-pipeline/pubsub";
 import { startSimulator, type SimulatorHandle, type StartSimulatorOptions } from "@periskope-pipeline/testkit";
-import { fillChatNames } from "../../chat-names/index.ts";
-import type { ChatNameUpdate, CommandDeps } from "../deps.ts";
-import type { StoredRun } from "../run-record.ts";
-import { DEFAULT_COMMAND_SETTINGS, type CommandSettings } from "../settings.ts";
+import { fillChatNames } from "../../src/chat-names/index.ts";
+import type { ChatNameUpdate, CommandDeps } from "../../src/commands/deps.ts";
+import type { StoredRun } from "../../src/commands/run-record.ts";
+import { DEFAULT_COMMAND_SETTINGS, type CommandSettings } from "../../src/commands/settings.ts";
+import { TEST_API_KEY } from "./in-process-worker.ts";
+import { createTestStack, type TestStack } from "./test-stack.ts";
+import { waitFor } from "./wait.ts";
 
-export const API_KEY = "test-api-key";
-
-export interface Harness {
-  readonly suffix: string;
-  readonly projectId: string;
-  readonly es: ElasticsearchClient;
-  readonly pubsub: PubSub;
-  readonly indices: IndexNames;
-  readonly topology: TopologyNames;
+export interface Harness extends TestStack {
   readonly sim: SimulatorHandle;
   readonly logger: Logger;
   /** Every update handed to `onChatNamesChanged`, across runs. */
@@ -34,34 +29,23 @@ export interface Harness {
   newPubSub(): PubSub;
   newEs(): ElasticsearchClient;
   waitForRun(commandId: string, until?: (run: StoredRun) => boolean, timeoutMs?: number): Promise<StoredRun>;
-  dispose(): Promise<void>;
 }
 
 export async function createHarness(simulator: StartSimulatorOptions = {}): Promise<Harness> {
-  const suffix = randomUUID().slice(0, 8);
-  const projectId = `commands-${suffix}`;
-  const emulatorHost = process.env.PUBSUB_EMULATOR_HOST ?? "127.0.0.1:8085";
-  const esUrl = process.env.ELASTICSEARCH_URL ?? "http://127.0.0.1:9200";
-  const newEs = () => createElasticsearchClient({ url: esUrl });
-  const newPubSub = () => createPubSub({ projectId, emulatorHost });
-  const es = newEs();
-  const pubsub = newPubSub();
-  const indices: IndexNames = scopedIndexNames(`cmdtest-${suffix}`);
-  const topology: TopologyNames = scopedTopologyNames(suffix);
-  await installTemplates(es, indices);
-  await ensureTopology(pubsub, topology);
-  const sim = await startSimulator({ apiKey: API_KEY, ...simulator });
+  const stack = await createTestStack("commands");
+  const { es, indices } = stack;
+  const env = stack.env();
+  const sim = await startSimulator({ apiKey: TEST_API_KEY, ...simulator });
   const logger = createLogger({ service: "commands-test", level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const chatNameUpdates: ChatNameUpdate[] = [];
   const clients: Array<{ close(): Promise<unknown> }> = [];
+  const keep = <T extends { close(): Promise<unknown> }>(client: T): T => {
+    clients.push(client);
+    return client;
+  };
 
-  const harness: Harness = {
-    suffix,
-    projectId,
-    es,
-    pubsub,
-    indices,
-    topology,
+  return {
+    ...stack,
     sim,
     logger,
     chatNameUpdates,
@@ -70,9 +54,9 @@ export async function createHarness(simulator: StartSimulatorOptions = {}): Prom
       return {
         es,
         indices,
-        pubsub,
-        topology,
-        periskope: createPeriskopeClient({ baseUrl: sim.url, apiKey: API_KEY, timeoutMs: 5_000, retry: { baseDelayMs: 20, maxDelayMs: 200, maxServerDelayMs: 2_000, budgetMs: 20_000 } }),
+        pubsub: stack.pubsub,
+        topology: stack.topology,
+        periskope: createPeriskopeClient({ baseUrl: sim.url, apiKey: TEST_API_KEY, timeoutMs: 5_000, retry: { baseDelayMs: 20, maxDelayMs: 200, maxServerDelayMs: 2_000, budgetMs: 20_000 } }),
         phones: sim.phones,
         logger,
         metrics: createMetricsRegistry("commands-test", { defaultMetrics: false }),
@@ -85,37 +69,26 @@ export async function createHarness(simulator: StartSimulatorOptions = {}): Prom
         settings: { ...DEFAULT_COMMAND_SETTINGS, heartbeatMs: 500, staleAfterMs: 3_000, warmUpDelayMs: 0, replayIdleMs: 2_000, ...settings },
       };
     },
-    newPubSub() {
-      const client = newPubSub();
-      clients.push(client);
-      return client;
-    },
-    newEs() {
-      const client = newEs();
-      clients.push(client);
-      return client;
-    },
+    newPubSub: () => keep(createPubSub({ projectId: stack.projectId, emulatorHost: env.PUBSUB_EMULATOR_HOST! })),
+    newEs: () => keep(createElasticsearchClient({ url: env.ELASTICSEARCH_URL! })),
     async waitForRun(commandId, until = (run) => run.status === "succeeded" || run.status === "failed", timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
       let last: StoredRun | undefined;
-      while (Date.now() < deadline) {
-        const response = await es.get<StoredRun>({ index: indices.commands, id: commandId }, { ignore: [404] });
-        last = response.found ? response._source : undefined;
-        if (last && until(last)) return last;
-        await new Promise((r) => setTimeout(r, 100));
+      try {
+        return await waitFor(`run ${commandId} to reach the expected state`, async () => {
+          const response = await es.get<StoredRun>({ index: indices.commands, id: commandId }, { ignore: [404] });
+          last = response.found ? response._source : undefined;
+          return last && until(last) ? last : undefined;
+        }, timeoutMs, 100);
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; last: ${JSON.stringify(last)}`);
       }
-      throw new Error(`run ${commandId} did not reach the expected state within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
     },
-    async dispose() {
+    async cleanup() {
       await sim.close({ graceMs: 100 });
-      await deleteTopology(pubsub, topology);
       await Promise.allSettled(clients.map((c) => c.close()));
-      await pubsub.close();
-      await deleteIndices(es, Object.values(indices));
-      await es.close();
+      await stack.cleanup();
     },
   };
-  return harness;
 }
 
 /** Message documents for chats, as the worker would have indexed them (name possibly stale). */
