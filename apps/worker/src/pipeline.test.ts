@@ -31,6 +31,8 @@ describe("createPipeline", () => {
       start: (onDelivery) => void (emit = onDelivery),
       stop: async () => undefined,
       buffered: () => undefined,
+      pause: () => undefined,
+      resume: () => undefined,
       isOpen: true,
     };
     const bulks: number[] = [];
