@@ -1,8 +1,11 @@
 /**
- * The oracle's copy of the documented order of a message's states (design §3.5, issue 10): event
- * time first, then the rank of the event kind (created < updated < ack.updated < flagged/unflagged
- * < deleted); `is_deleted` is sticky. This is the only place the chaos bench encodes the rule: once
- * the worker exports its own (apps/worker/src/stages/event-version.ts), this should call it.
+ * The oracle's own statement of the documented order of a message's states (README "Reliability",
+ * design §3.5): a deletion is final (`is_deleted` is sticky, and the deleted state stays whatever
+ * arrives after it); otherwise the later event time wins, and at one time the higher rank of the
+ * event kind: created < updated < ack.updated < unflagged < flagged < deleted.
+ *
+ * Written here independently of the worker's encoding (apps/worker/src/stages/event-version.ts) on
+ * purpose: an oracle that called the code under test could not catch that code's mistakes.
  */
 import type { MessageEventType } from "@periskope-pipeline/contracts";
 
@@ -12,14 +15,17 @@ export const KIND_RANK: Readonly<Record<MessageEventKind, number>> = {
   "message.created": 0,
   "message.updated": 1,
   "message.ack.updated": 2,
-  "message.flagged": 3,
   "message.unflagged": 3,
-  "message.deleted": 4,
+  "message.flagged": 4,
+  "message.deleted": 5,
 };
 
-/** A number that orders a message's states totally: later time wins, then the higher rank. */
+/** Above every non-deleted state's order (times here are milliseconds of this century). */
+const DELETED_BAND = 2 ** 52;
+
+/** A number that orders a message's states totally, as documented. */
 export function stateOrder(kind: MessageEventKind, atMs: number): number {
-  return atMs * 8 + KIND_RANK[kind];
+  return (kind === "message.deleted" ? DELETED_BAND : 0) + atMs * 8 + KIND_RANK[kind];
 }
 
 /** Whether the final document stays deleted: once any deletion arrived, whatever came after. */

@@ -55,11 +55,6 @@ export interface ExpectedMessage {
   readonly flag_status: boolean | null;
   readonly is_deleted: boolean;
   readonly updated_at: string;
-  /**
-   * A state arrived after the deletion (an ack): the contract fixes only `is_deleted: true` then,
-   * not whose snapshot the other fields come from, so only that is compared.
-   */
-  readonly changedAfterDeletion: boolean;
 }
 
 export interface Traffic {
@@ -210,7 +205,6 @@ export function chaosTraffic(options: TrafficOptions): Traffic {
   for (const [m, list] of perMessage) {
     const winner = list.reduce((a, b) => (stateOrder(b.kind as MessageEventKind, b.at) > stateOrder(a.kind as MessageEventKind, a.at) ? b : a));
     const data = payloadOf(winner).data;
-    const deletedAt = list.find((e) => e.kind === "message.deleted")?.at;
     expected.set(messageIds[m]!, {
       chatId: chats[messages[m]!.chat]!.chatId,
       event_type: winner.kind as MessageEventKind,
@@ -219,7 +213,6 @@ export function chaosTraffic(options: TrafficOptions): Traffic {
       flag_status: (data.flag_status as boolean | null) ?? null,
       is_deleted: isDeletedAtEnd(list.map((e) => e.kind as MessageEventKind)),
       updated_at: String(data.updated_at),
-      changedAfterDeletion: deletedAt !== undefined && winner.kind !== "message.deleted",
     });
   }
   const names = new Map<string, string>();
