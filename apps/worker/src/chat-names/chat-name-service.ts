@@ -63,6 +63,7 @@ export class ChatNameService {
   private readonly unresolved: UnresolvedChats;
   private readonly fills: FillQueue;
   private readonly writeBack: CacheWriteBuffer;
+  private readonly cache: CacheIndex;
   private readonly options: ChatNameServiceOptions;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly lookups = new AbortController();
@@ -76,6 +77,7 @@ export class ChatNameService {
     this.memory = new MemoryTier(options.memory);
     const policy = options.elasticsearchPolicy;
     const cache = new CacheIndex(es, options.cacheIndex, policy);
+    this.cache = cache;
     this.writeBack = new CacheWriteBuffer({
       write: (updates) => cache.write(updates),
       ...(options.maxPending?.cacheWrites !== undefined ? { maxPending: options.maxPending.cacheWrites } : {}),
@@ -144,6 +146,22 @@ export class ChatNameService {
     if (updates.length === 0) return;
     this.resolver.learn(updates);
     this.options.hooks?.onLearned?.("webhook", updates.length);
+  }
+
+  /**
+   * Writes names from webhooks to the cache index now, through the Elasticsearch policy (the batch
+   * acks their events only after this): answers the chats whose write must be tried again. Older
+   * names than the index holds are superseded there, so every learned name can be sent as it is.
+   */
+  async persist(updates: readonly ChatNameUpdate[]): Promise<ReadonlySet<string>> {
+    if (updates.length === 0) return new Set();
+    try {
+      const { retry } = await this.cache.write(updates);
+      return new Set(retry.map((u) => u.chatId));
+    } catch (error) {
+      this.options.log.warn({ event: "ChatNameCacheWriteFailed", stage: "resolve", code: errorCode(error), retryable: true, count: updates.length }, "could not write learned chat names to the cache index; their events come back");
+      return new Set(updates.map((u) => u.chatId));
+    }
   }
 
   /**

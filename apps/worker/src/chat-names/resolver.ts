@@ -75,11 +75,21 @@ export class ChatNameResolver {
     this.revalidate(due, cached, result);
     if (memoryMisses.length === 0) return result;
     const apiMisses: string[] = [];
+    const firstSeen: ChatNameUpdate[] = [];
     for (const chatId of memoryMisses) {
       const hit = cached.get(chatId);
-      if (hit?.status === "resolved") result.set(chatId, this.rememberResolved(chatId, hit));
-      else apiMisses.push(chatId);
+      if (hit?.status !== "resolved") {
+        apiMisses.push(chatId);
+        continue;
+      }
+      const name = this.rememberResolved(chatId, hit);
+      result.set(chatId, name);
+      if (name.status === "resolved") firstSeen.push({ chatId, chatName: name.name, ...(name.chatType ? { chatType: name.chatType } : {}), source: "cache" });
     }
+    // A chat new to this process's memory is filled once from the cache index's name: a fill that
+    // a worker queued and did not live to run (a kill, a crash) leaves messages with an older name,
+    // and nothing else would come back for them. One search per chat and start; usually no hits.
+    if (firstSeen.length > 0) this.options.onLearned(firstSeen);
     onLookup?.("cache", "hit", memoryMisses.length - apiMisses.length);
     onLookup?.("cache", "miss", apiMisses.length);
     if (apiMisses.length === 0) return result;
@@ -116,14 +126,13 @@ export class ChatNameResolver {
   }
 
   /**
-   * Names learned from webhooks: remembered, written to the cache index, filled into messages —
-   * except those older than the name remembered (a replayed rename), which would regress all three.
+   * Names learned from webhooks: remembered and filled into messages — except those older than the
+   * name remembered (a replayed rename), which would regress both. The batch that carried them
+   * writes them to the cache index before acking them (stages/learn-chat-names.ts).
    */
   learn(updates: readonly ChatNameUpdate[]): void {
     const newer = this.remember(updates);
-    if (newer.length === 0) return;
-    this.options.writeBack.add(newer);
-    this.options.onLearned(newer);
+    if (newer.length > 0) this.options.onLearned(newer);
   }
 
   /** Names someone else already wrote to the cache index (refresh-cache): memory only. Returns those taken. */

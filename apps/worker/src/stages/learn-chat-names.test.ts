@@ -16,7 +16,7 @@ describe("learnChatNames", () => {
   it("learns renames in change-time order and skips one whose time is out of range (it would pin the cache index)", () => {
     const learned: ChatNameUpdate[] = [];
     const chatId = "120363400000000001@g.us";
-    const count = learnChatNames(
+    const found = learnChatNames(
       [
         event(subjectNotification({ chatId, newName: "Later", at: RECEIVED - 60_000 })),
         event(subjectNotification({ chatId, newName: "From the future", at: RECEIVED + 2 * 86_400_000 })),
@@ -24,7 +24,7 @@ describe("learnChatNames", () => {
       ],
       { learn: (updates) => learned.push(...updates) },
     );
-    expect(count).toBe(2);
+    expect(found.map((l) => l.update.chatName)).toEqual(["Earlier", "Later"]);
     expect(learned.map((u) => u.chatName)).toEqual(["Earlier", "Later"]);
   });
 });
