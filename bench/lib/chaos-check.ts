@@ -90,12 +90,13 @@ export async function checkAgainstOracle(es: ElasticsearchClient, indices: Index
   const { count: deadLetterRecords } = await es.count({ index: indices.events, query: { term: { event_type: DEAD_LETTER_EVENT_TYPE } } });
 
   let wrongCached = 0;
-  const cached = new Map<string, unknown>();
-  await scan(es, indices.chatNames, "chat_id", ["chat_name"], undefined, (id, doc) => cached.set(id, doc.chat_name));
+  const cached = new Map<string, Record<string, unknown>>();
+  await scan(es, indices.chatNames, "chat_id", ["chat_name", "source", "chat_updated_at"], undefined, (id, doc) => cached.set(id, doc));
   for (const [chatId, name] of traffic.names) {
-    if (cached.get(chatId) === name) continue;
+    if (cached.get(chatId)?.chat_name === name) continue;
     wrongCached++;
-    note(`cache ${chatId}: ${JSON.stringify(cached.get(chatId))} ≠ ${JSON.stringify(name)}`);
+    // Where the name came from and as of when: what tells a lost rename from a regressed one.
+    if (wrongCached <= 3) samples.unshift(`cache ${chatId}: ${JSON.stringify(cached.get(chatId))} ≠ ${JSON.stringify(name)}`);
   }
 
   for (const id of traffic.messages.keys()) if (!seenMessages.has(id) && deadLettered.ids.has(id)) explained.lost++;

@@ -69,6 +69,11 @@ describe("chaosTraffic", () => {
       const own = renames.filter((b) => b.data.chat_id === chatId).sort((a, b) => parsePeriskopeTime(a.data.timestamp)! - parsePeriskopeTime(b.data.timestamp)!);
       expect(name).toBe(own.length > 0 ? own[own.length - 1]!.data.body : chats.find((c) => c.chatId === chatId)!.name);
     }
+    // A chat is announced before it is renamed: a later chat.created would rightly win with the first name.
+    for (const created of parsed.filter((b) => kindOf(b) === "chat.created")) {
+      const at = parsePeriskopeTime(created.data.updated_at)!;
+      for (const r of renames.filter((b) => b.data.chat_id === created.data.chat_id)) expect(parsePeriskopeTime(r.data.timestamp)!).toBeGreaterThan(at);
+    }
     expect(new Set(parsed.filter((b) => !kindOf(b).startsWith("message.")).map((b) => b.id))).toEqual(traffic.events);
   });
 });

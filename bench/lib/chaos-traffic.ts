@@ -164,10 +164,14 @@ export function chaosTraffic(options: TrafficOptions): Traffic {
       reactions++;
     }
   }
-  const firstMessageAt = new Map<number, number>();
-  for (const m of messages) if (!firstMessageAt.has(m.chat)) firstMessageAt.set(m.chat, m.t0);
+  // A chat is created before anything happens in it: its first message and its first rename (a
+  // chat.created after a rename would rightly bring the first name back).
+  const firstAt = new Map<number, number>();
+  const seen = (chat: number, at: number) => firstAt.set(chat, Math.min(firstAt.get(chat) ?? at, at));
+  for (const m of messages) seen(m.chat, m.t0);
+  for (const e of events) if (e.kind === "chat.rename") seen(e.chat, e.at);
   announced.forEach((yes, c) => {
-    if (yes) events.push({ kind: "chat.created", at: (firstMessageAt.get(c) ?? options.startMs) - SECOND, ref: c, chat: c });
+    if (yes) events.push({ kind: "chat.created", at: (firstAt.get(c) ?? options.startMs) - SECOND, ref: c, chat: c });
   });
 
   // Delivery order: by event time, 10 % late by up to 2,000 deliveries, duplicates up to 5,000 later.
