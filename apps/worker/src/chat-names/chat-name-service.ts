@@ -66,6 +66,8 @@ export class ChatNameService {
   private readonly cache: CacheIndex;
   private readonly options: ChatNameServiceOptions;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Second fills of webhook-learned names (see `learn`). */
+  private readonly refills = new Set<NodeJS.Timeout>();
   private readonly lookups = new AbortController();
   private retrying: Promise<void> | undefined;
   private seeding: Promise<void> | undefined;
@@ -141,11 +143,24 @@ export class ChatNameService {
     return this.resolver.resolve(chats);
   }
 
-  /** Names from webhooks (`chat.created`, group subject): no API call. */
+  /**
+   * Names from webhooks (`chat.created`, group subject): no API call. Filled into the chat's
+   * messages now, and once more when every other replica has compared its memory with the cache
+   * index (`revalidateMs`): until then a replica may still index the chat's messages under the
+   * old name, and once traffic for the chat stops nothing else would come back for them.
+   */
   learn(updates: readonly ChatNameUpdate[]): void {
     if (updates.length === 0) return;
     this.resolver.learn(updates);
     this.options.hooks?.onLearned?.("webhook", updates.length);
+    const again = this.options.memory.revalidateMs;
+    if (again === undefined || !Number.isFinite(again)) return;
+    const timer = setTimeout(() => {
+      this.refills.delete(timer);
+      // Only names still current here: a newer rename has its own fills.
+      this.fills.schedule(updates.filter((u) => this.memory.nameOf(u.chatId) === u.chatName));
+    }, again + (this.options.fillDelayMs ?? 0)).unref();
+    this.refills.add(timer);
   }
 
   /**
@@ -251,6 +266,8 @@ export class ChatNameService {
   async close(): Promise<void> {
     clearInterval(this.retryTimer);
     this.retryTimer = undefined;
+    for (const timer of this.refills) clearTimeout(timer);
+    this.refills.clear();
     this.circuitWatch?.dispose();
     // Lookups still running would only fill names later; shutdown does not wait for their retries.
     this.lookups.abort();

@@ -154,9 +154,10 @@ async function storePage(deps: RefreshCacheDeps, fetched: FetchedPage, state: Pa
 
   if (!state.dryRun && changed.length > 0) {
     const outcome = await writeChatNames(deps.es, deps.cacheIndex, changed);
-    for (const chat of outcome.written) countChat(page, writtenVerdict(chat, renamedIds));
-    // Superseded: the cache already holds a newer name, or any record of an unnamed chat (a webhook won the race).
-    for (const chat of outcome.superseded) countChat(page, chat.chatName === null ? "unnamed-held" : "same");
+    // Counted as the cache stood when this page read it. A write superseded meanwhile (a webhook
+    // won the race, or this very write landed and its retry met itself) counts the same way, so a
+    // retried request cannot move a chat from newly to already cached.
+    for (const chat of [...outcome.written, ...outcome.superseded]) countChat(page, writtenVerdict(chat, renamedIds));
     addPage(counts, page);
     if (outcome.failed.length > 0) {
       const first = outcome.failed[0];
