@@ -27,14 +27,15 @@ import { writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { loadConfig } from "@periskope-pipeline/config";
-import { createElasticsearchClient, installTemplates, scopedIndexNames, type IndexNames } from "@periskope-pipeline/elasticsearch";
+import { createElasticsearchClient, type IndexNames } from "@periskope-pipeline/elasticsearch";
 import { freePort, startPrivateEmulator } from "@periskope-pipeline/local-stack";
-import { createPubSub, ensureTopology, scopedTopologyNames } from "@periskope-pipeline/pubsub";
+import { createPubSub } from "@periskope-pipeline/pubsub";
 import { messageCreated, startSimulator, toRawBody } from "@periskope-pipeline/testkit";
 import type { ChatNameResolution } from "../apps/worker/src/chat-names/index.ts";
 import { configSchema } from "../apps/worker/src/config.ts";
 import { createOwnElasticsearch } from "../apps/worker/test/support/own-elasticsearch.ts";
 import { publishBodies } from "../apps/worker/test/support/publish.ts";
+import { createTestStack } from "../apps/worker/test/support/test-stack.ts";
 import { peakRssMb, startIngress, startLoad, startSingleProcessServer, startWorker } from "./lib/e2e-apps.ts";
 import type { LoadDone } from "./lib/e2e-load.ts";
 import { VisibilityTracker, type VisibilityStats } from "./lib/e2e-visibility.ts";
@@ -142,31 +143,17 @@ function passes(phase: PhaseResult): boolean {
 }
 
 try {
-  const topology = scopedTopologyNames(`e2e-${suffix}`);
-  const indices: IndexNames = scopedIndexNames(`e2e-${suffix}`);
-  await ensureTopology(pubsub, topology);
-  await installTemplates(es, indices);
-  const commonEnv = {
-    ELASTICSEARCH_URL: ownEs.url,
-    PUBSUB_EMULATOR_HOST: emulator.host,
-    PUBSUB_PROJECT_ID: projectId,
-    METADATA_SERVER_DETECTION: "none",
-    ELASTICSEARCH_INDEX: indices.messages,
-    ELASTICSEARCH_CACHE_INDEX: indices.chatNames,
-    ELASTICSEARCH_EVENTS_INDEX: indices.events,
-    ELASTICSEARCH_COMMANDS_INDEX: indices.commands,
-    PUBSUB_EVENTS_TOPIC: topology.eventsTopic,
-    PUBSUB_EVENTS_SUBSCRIPTION: topology.eventsSubscription,
-    PUBSUB_COMMANDS_TOPIC: topology.commandsTopic,
-    PUBSUB_COMMANDS_SUBSCRIPTION: topology.commandsSubscription,
-    PUBSUB_DEAD_LETTER_TOPIC: topology.deadLetterTopic,
-    PUBSUB_DEAD_LETTER_SUBSCRIPTION: topology.deadLetterSubscription,
-  };
+  // The worker's topology and indices as the tests make them (scoped names, deployed policies); the
+  // apps run with their deployed defaults, the pull streams included.
+  process.env.PUBSUB_EMULATOR_HOST = emulator.host;
+  const stack = await createTestStack("e2e", { elasticsearchUrl: ownEs.url });
+  const indices: IndexNames = stack.indices;
+  const commonEnv = stack.env({ PUBSUB_MAX_STREAMS: String(loadConfig(configSchema, {}).PUBSUB_MAX_STREAMS), LOG_LEVEL: "warn" });
   const worker = await startWorker(
-    { ...commonEnv, PERISKOPE_API_URL: sim.url, PERISKOPE_API_KEY: API_KEY, PERISKOPE_PHONES: sim.phones.join(","), LOG_LEVEL: "warn" },
+    { ...commonEnv, PERISKOPE_API_URL: sim.url, PERISKOPE_API_KEY: API_KEY, PERISKOPE_PHONES: sim.phones.join(",") },
     await freePort(),
   );
-  const ingress = await startIngress({ ...commonEnv, PORT: "0", HOST: "127.0.0.1", PERISKOPE_SIGNING_KEY: SIGNING_KEY });
+  const ingress = await startIngress({ ...commonEnv, PORT: "0", HOST: "127.0.0.1", PERISKOPE_SIGNING_KEY: SIGNING_KEY, LOG_LEVEL: "info" });
   const apps = { ingress: { pid: ingress.pid }, worker: { pid: worker.pid } };
   log(`pipeline up: ingress ${ingress.url}, worker pid ${worker.pid}`);
 

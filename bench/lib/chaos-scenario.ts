@@ -120,7 +120,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     // --- processes ------------------------------------------------------------------------------
     const scenarioStart = { at: performance.now() };
     const clock = () => Math.round((performance.now() - scenarioStart.at) / 100) / 10;
-    const env = stack.env({ PERISKOPE_SIGNING_KEY: SIGNING_KEY, LOG_LEVEL: "warn" });
+    // The replicas' name revalidation (default 60 s) is compressed with the fault schedule: it bounds
+    // how long a renamed chat's messages may carry the old name.
+    const revalidateSeconds = String(Math.max(10, Math.round(60 * options.scale)));
+    const env = stack.env({ PERISKOPE_SIGNING_KEY: SIGNING_KEY, LOG_LEVEL: "warn", CHAT_NAME_REVALIDATE_SECONDS: revalidateSeconds });
     const restartDelayMs = schedule.restartDelayS * 1000;
     const ingressPort = await freePort();
     const ingressUrl = `http://127.0.0.1:${ingressPort}`;

@@ -66,8 +66,8 @@ export class ChatNameService {
   private readonly cache: CacheIndex;
   private readonly options: ChatNameServiceOptions;
   private retryTimer: NodeJS.Timeout | undefined;
-  /** Second fills of webhook-learned names (see `learn`). */
-  private readonly refills = new Set<NodeJS.Timeout>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
   private readonly lookups = new AbortController();
   private retrying: Promise<void> | undefined;
   private seeding: Promise<void> | undefined;
@@ -143,24 +143,11 @@ export class ChatNameService {
     return this.resolver.resolve(chats);
   }
 
-  /**
-   * Names from webhooks (`chat.created`, group subject): no API call. Filled into the chat's
-   * messages now, and once more when every other replica has compared its memory with the cache
-   * index (`revalidateMs`): until then a replica may still index the chat's messages under the
-   * old name, and once traffic for the chat stops nothing else would come back for them.
-   */
+  /** Names from webhooks (`chat.created`, group subject): no API call. */
   learn(updates: readonly ChatNameUpdate[]): void {
     if (updates.length === 0) return;
     this.resolver.learn(updates);
     this.options.hooks?.onLearned?.("webhook", updates.length);
-    const again = this.options.memory.revalidateMs;
-    if (again === undefined || !Number.isFinite(again)) return;
-    const timer = setTimeout(() => {
-      this.refills.delete(timer);
-      // Only names still current here: a newer rename has its own fills.
-      this.fills.schedule(updates.filter((u) => this.memory.nameOf(u.chatId) === u.chatName));
-    }, again + (this.options.fillDelayMs ?? 0)).unref();
-    this.refills.add(timer);
   }
 
   /**
@@ -218,6 +205,43 @@ export class ChatNameService {
     if (this.retryTimer) return;
     this.retryTimer = setInterval(() => void this.retryUnresolved(), this.options.retryIntervalMs).unref();
     this.seeding = this.seedUnresolved();
+    const revalidateMs = this.options.memory.revalidateMs;
+    if (revalidateMs !== undefined && Number.isFinite(revalidateMs)) {
+      this.sweepTimer = setInterval(() => void this.sweepRecentNames(revalidateMs), revalidateMs).unref();
+    }
+  }
+
+  /**
+   * Fills the names the cache index took lately (`updated_at` within three revalidation
+   * intervals) into messages still holding another one. Until every replica has compared its
+   * memory with the cache index (`revalidateMs`) some may index a renamed chat's messages under its
+   * old name, and the fill that would mend them may have died with the worker that queued it (a
+   * kill): the cache index is what outlives both, so every worker sweeps it. A fill that finds
+   * nothing stale costs one search per hundred chats.
+   */
+  private sweepRecentNames(revalidateMs: number): Promise<void> {
+    this.sweeping ??= (async () => {
+      try {
+        const response = await this.options.withElasticsearchRetry(() =>
+          this.options.es.search<{ chat_id?: string; chat_name?: string | null; chat_type?: string }>({
+            index: this.options.cacheIndex,
+            size: 1_000,
+            query: { range: { updated_at: { gte: new Date(Date.now() - 3 * revalidateMs).toISOString() } } },
+            _source: ["chat_id", "chat_name", "chat_type"],
+          }),
+        );
+        const recent: ChatNameUpdate[] = [];
+        for (const hit of response.hits.hits) {
+          const doc = hit._source;
+          if (!doc?.chat_id || !doc.chat_name) continue;
+          recent.push({ chatId: doc.chat_id, chatName: doc.chat_name, ...(doc.chat_type ? { chatType: doc.chat_type } : {}), source: "cache" });
+        }
+        this.fills.schedule(recent);
+      } catch (error) {
+        this.options.log.warn({ event: "ChatNameSweepFailed", stage: "fill", code: errorCode(error), retryable: true, count: 0 }, "could not read recent chat names; the next sweep tries again");
+      }
+    })().finally(() => (this.sweeping = undefined));
+    return this.sweeping;
   }
 
   /** Reads back the chats the messages index still holds unresolved (a restart forgot them) and asks again. */
@@ -266,13 +290,14 @@ export class ChatNameService {
   async close(): Promise<void> {
     clearInterval(this.retryTimer);
     this.retryTimer = undefined;
-    for (const timer of this.refills) clearTimeout(timer);
-    this.refills.clear();
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
     this.circuitWatch?.dispose();
     // Lookups still running would only fill names later; shutdown does not wait for their retries.
     this.lookups.abort();
     await this.seeding;
     await this.retrying;
+    await this.sweeping;
     await this.resolver.settled();
     await this.fills.close();
   }
