@@ -1,7 +1,7 @@
 import { createLogger } from "@periskope-pipeline/observability";
 import { messageCreated, toRawBody } from "@periskope-pipeline/testkit";
 import { Writable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createPipeline } from "./pipeline.ts";
 import { INDEXED, type Outcome } from "./settle/outcome.ts";
 import type { Delivery } from "./source/delivery.ts";
@@ -20,12 +20,23 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 5));
+    // setImmediate: the tests fake setTimeout, which drives the batcher's waits.
+    await new Promise((r) => setImmediate(r));
   }
 }
 
+/** Lets every pending promise chain run (no timer fires: they are faked). */
+async function drain(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+}
+
 describe("createPipeline", () => {
-  it("holds a partial batch while a bulk request is out, and sends what arrived meanwhile as one bulk", async () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("holds a partial batch while a bulk request is out, sends what arrived meanwhile as one bulk, and holds at most one more wait", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     let emit: (d: Delivery) => void = () => undefined;
     const source: Source = {
       start: (onDelivery) => void (emit = onDelivery),
@@ -52,24 +63,34 @@ describe("createPipeline", () => {
       chatNames: { resolve: async () => new Map(), learn: () => undefined, persist: async () => new Set(), indexedUnresolved: () => undefined },
       indices: { messages: "messages", events: "events" },
       log: silent,
-      batching: { maxMessages: 1_000, maxBytes: 1e7, maxWaitMs: 5, maxBatchesInFlight: 3 },
+      batching: { maxMessages: 1_000, maxBytes: 1e7, maxWaitMs: 100, maxBatchesInFlight: 3 },
     });
     pipeline.start();
 
     emit(delivery(0, acked));
+    vi.advanceTimersByTime(100);
     await until(() => bulks.length === 1);
-    // Due many times over while the first bulk is out, with slots free: still held.
-    for (let i = 1; i <= 5; i++) {
-      emit(delivery(i, acked));
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    // Due while the first bulk is out, with slots free: held, and filling.
+    for (let i = 1; i <= 5; i++) emit(delivery(i, acked));
+    vi.advanceTimersByTime(150);
+    await drain();
     expect(bulks).toEqual([1]);
 
     release.shift()!();
     await until(() => bulks.length === 2);
     expect(bulks).toEqual([1, 5]);
-    release.shift()!();
-    await until(() => acked.length === 6);
+
+    // Held while the second bulk is out, but only for one more wait.
+    emit(delivery(6, acked));
+    vi.advanceTimersByTime(100);
+    await drain();
+    expect(bulks).toEqual([1, 5]);
+    vi.advanceTimersByTime(100);
+    await until(() => bulks.length === 3);
+    expect(bulks).toEqual([1, 5, 1]);
+
+    for (const done of release.splice(0)) done();
+    await until(() => acked.length === 7);
     await pipeline.stop();
   });
 });

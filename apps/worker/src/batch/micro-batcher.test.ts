@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { MicroBatcher } from "./micro-batcher.ts";
 
 function collect(options: { maxItems?: number; maxBytes?: number; maxWaitMs?: number }) {
@@ -50,18 +50,43 @@ describe("MicroBatcher", () => {
     expect(batches).toEqual([[5]]);
   });
 
-  it("holds a batch that is due while the consumer is busy, and sends it fuller when a slot frees", async () => {
-    let busy = true;
-    const batches: number[][] = [];
-    const batcher = new MicroBatcher<number>({ maxItems: 100, maxBytes: 1e6, maxWaitMs: 10, sizeOf: () => 1, onBatch: (b) => batches.push(b), hasCapacity: () => !busy });
-    batcher.add(1);
-    await new Promise((r) => setTimeout(r, 30));
-    batcher.add(2);
-    batcher.add(3);
-    expect(batches).toEqual([]);
-    busy = false;
-    batcher.capacityFreed();
-    expect(batches).toEqual([[1, 2, 3]]);
+  it("holds a batch that is due while the consumer is busy, and sends it fuller when a slot frees", () => {
+    vi.useFakeTimers();
+    try {
+      let busy = true;
+      const batches: number[][] = [];
+      const batcher = new MicroBatcher<number>({ maxItems: 100, maxBytes: 1e6, maxWaitMs: 10, sizeOf: () => 1, onBatch: (b) => batches.push(b), hasCapacity: () => !busy });
+      batcher.add(1);
+      vi.advanceTimersByTime(15);
+      batcher.add(2);
+      batcher.add(3);
+      expect(batches).toEqual([]);
+      busy = false;
+      batcher.capacityFreed();
+      expect(batches).toEqual([[1, 2, 3]]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("sends a held batch anyway one more wait after it was due, so a slow request bounds the delay", () => {
+    vi.useFakeTimers();
+    try {
+      const batches: number[][] = [];
+      const batcher = new MicroBatcher<number>({ maxItems: 100, maxBytes: 1e6, maxWaitMs: 10, sizeOf: () => 1, onBatch: (b) => batches.push(b), hasCapacity: () => false });
+      batcher.add(1);
+      vi.advanceTimersByTime(15);
+      batcher.add(2);
+      expect(batches).toEqual([]);
+      vi.advanceTimersByTime(10);
+      expect(batches).toEqual([[1, 2]]);
+      // The next batch starts its own wait.
+      batcher.add(3);
+      vi.advanceTimersByTime(15);
+      expect(batches).toEqual([[1, 2]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("sends a full batch even when the consumer is busy", () => {

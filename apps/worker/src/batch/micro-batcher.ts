@@ -7,7 +7,9 @@
  * With `hasCapacity`, a batch that is due by time but not full waits until the consumer has room
  * (`capacityFreed()`), and keeps filling meanwhile: when every slot is busy, emitting it would
  * only queue it, and the sink pays per request (Elasticsearch fsyncs its translog per bulk), so
- * fewer, fuller batches are what a loaded pipeline needs.
+ * fewer, fuller batches are what a loaded pipeline needs. It waits so at most another `maxWaitMs`:
+ * past that it goes out anyway, so a slow request delays the next batch by at most one more wait
+ * (time to searchable stays bounded), while the batch still grows with the load meanwhile.
  *
  * @example
  * const batcher = new MicroBatcher<Delivery>({ maxItems: 500, maxBytes: 5e6, maxWaitMs: 50,
@@ -52,8 +54,10 @@ export class MicroBatcher<T> {
 
   private onWaitOver(): void {
     this.timer = undefined;
-    if (this.options.hasCapacity?.() === false) this.due = true;
-    else this.flush();
+    if (this.options.hasCapacity?.() === false) {
+      this.due = true;
+      this.timer = setTimeout(() => this.flush(), this.options.maxWaitMs);
+    } else this.flush();
   }
 
   /** Emits whatever is waiting now. */
