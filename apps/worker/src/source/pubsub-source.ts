@@ -88,13 +88,32 @@ export function createPubSubSource(pubsub: PubSub, options: PubSubSourceOptions)
 }
 
 function toDelivery(message: Message): Delivery {
-  return {
-    id: message.id,
-    data: message.data,
-    attributes: message.attributes ?? {},
-    deliveryAttempt: message.deliveryAttempt ?? 0,
-    publishTime: message.publishTime.getTime(),
-    ack: () => message.ack(),
-    nack: () => message.nack(),
-  };
+  return new PubSubDelivery(message);
+}
+
+/** Settles through the message itself: no pair of closures per pulled message. */
+class PubSubDelivery implements Delivery {
+  readonly id: string;
+  readonly data: Buffer;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly deliveryAttempt: number;
+  readonly publishTime: number;
+  private readonly message: Message;
+
+  constructor(message: Message) {
+    this.message = message;
+    this.id = message.id;
+    this.data = message.data;
+    this.attributes = message.attributes ?? {};
+    this.deliveryAttempt = message.deliveryAttempt ?? 0;
+    this.publishTime = message.publishTime.getTime();
+  }
+
+  ack(): void {
+    this.message.ack();
+  }
+
+  nack(): void {
+    this.message.nack();
+  }
 }
