@@ -167,15 +167,22 @@ try {
   // --- 2. steady --------------------------------------------------------------------------------
   let steady: (PhaseResult & { rss_peak_mb: Record<string, number>; api_calls: number; worker_outcomes: Record<string, number> }) | undefined;
   if (PHASES.has("steady")) {
+    // The worker's counters run from its start (warm-up included): the phase's own are the difference.
+    const metricsBefore = await worker.metrics();
     const phase = await runLoad(ingress.url, indices.messages, RATE, SECONDS, apps);
     const metrics = await worker.metrics();
+    const delta = (name: string, labels?: Record<string, string>) => metricSum(metrics, name, labels) - metricSum(metricsBefore, name, labels);
     steady = {
       ...phase,
       rss_peak_mb: { ingress: peakRssMb(ingress.pid), worker: peakRssMb(worker.pid) },
       api_calls: Object.values(sim.stats().getChatCalls).reduce((a, b) => a + b, 0),
-      worker_outcomes: Object.fromEntries(["indexed", "superseded", "nacked", "dead_lettered"].map((outcome) => [outcome, metricSum(metrics, "worker_messages_total", { outcome })])),
+      worker_outcomes: {
+        ...Object.fromEntries(["indexed", "superseded", "nacked", "dead_lettered"].map((outcome) => [outcome, delta("worker_messages_total", { outcome })])),
+        // Pulled with a delivery attempt above 1: work done twice.
+        redelivered: delta("worker_delivery_attempts_count") - delta("worker_delivery_attempts_bucket", { le: "1" }),
+      },
     };
-    log(`steady: ${phase.docs} documents at ${RATE}/s; CPU µs/message ${JSON.stringify(phase.cpu_us_per_message)}; to searchable ${JSON.stringify(phase.time_to_searchable)}`);
+    log(`steady: ${phase.docs} documents at ${RATE}/s; CPU µs/message ${JSON.stringify(phase.cpu_us_per_message)}; to searchable ${JSON.stringify(phase.time_to_searchable)}; worker outcomes ${JSON.stringify(steady.worker_outcomes)}`);
   }
 
   // --- 3. saturation ----------------------------------------------------------------------------
