@@ -6,8 +6,9 @@
  * of UNAVAILABLE, ABORTED, …) was measured overshooting it 2-4× while Pub/Sub was down and the
  * channel reconnecting. gax still gets it, so the library lets go of a message soon after. Every
  * message has the same timeout, so the oldest pending one always expires first: one timer, armed
- * for the oldest, serves them all (not one timer object per webhook). A failed request fails its whole batch with one error object, and timeouts share one cause:
- * the failure log writes one line per failed request, not per webhook, so outages cannot flood it.
+ * for the oldest, serves them all (not one timer object per webhook). A failed request fails its
+ * whole batch with one error object, and timeouts share one cause: the failure log writes one line
+ * per failed request, not per webhook, so outages cannot flood it.
  *
  * @example
  * const publisher = new PubSubPublisher(pubsub, { topic: "periskope-events", batching, timeoutMs: 10_000 });
