@@ -67,8 +67,8 @@ export function createApp(deps: AppDependencies): Hono<IngressEnv> {
   const { MAX_BODY_BYTES: maxBodyBytes, PUBLISH_MAX_IN_FLIGHT: maxInFlight, RETRY_AFTER_SECONDS: retryAfterSeconds } = settings;
   app.post(WEBHOOK_ROUTE, webhookHandler({ publisher: events, verify: deps.verify, lifecycle, metrics, log, maxBodyBytes, maxInFlight, retryAfterSeconds }));
 
-  app.get("/", observed("/"), rootHandler());
-  app.get("/healthz", observed("/healthz"), livenessHandler());
+  app.get("/", observed("/"), rootHandler);
+  app.get("/healthz", observed("/healthz"), livenessHandler);
   app.get("/readyz", observed("/readyz"), readinessHandler(createReadinessCheck(() => events.probe(), lifecycle, settings.READINESS_CACHE_MS)));
   if (settings.METRICS_PORT === undefined) app.get("/metrics", observed("/metrics"), metricsHandler(deps.registry));
 
