@@ -24,7 +24,7 @@ import { getCommandHandler, postCommandHandler } from "./ops/commands-routes.ts"
 import type { OpsContext } from "./ops/ops-context.ts";
 import { refreshCacheHandler } from "./ops/refresh-cache-route.ts";
 import type { EventPublisher } from "./publishing/event-publisher.ts";
-import { healthzPath, metricsPath, readyzPath, rootPath, WEBHOOK_ROUTE } from "./routes.ts";
+import { WEBHOOK_ROUTE } from "./routes.ts";
 import type { Lifecycle } from "./server/lifecycle.ts";
 import { webhookHandler } from "./webhook/webhook-route.ts";
 import type { SignatureVerifier } from "./webhook/signature.ts";
@@ -67,10 +67,10 @@ export function createApp(deps: AppDependencies): Hono<IngressEnv> {
   const { MAX_BODY_BYTES: maxBodyBytes, PUBLISH_MAX_IN_FLIGHT: maxInFlight, RETRY_AFTER_SECONDS: retryAfterSeconds } = settings;
   app.post(WEBHOOK_ROUTE, webhookHandler({ publisher: events, verify: deps.verify, lifecycle, metrics, log, maxBodyBytes, maxInFlight, retryAfterSeconds }));
 
-  app.get(rootPath, observed(rootPath), rootHandler());
-  app.get(healthzPath, observed(healthzPath), livenessHandler());
-  app.get(readyzPath, observed(readyzPath), readinessHandler(createReadinessCheck(() => events.probe(), lifecycle, settings.READINESS_CACHE_MS)));
-  if (settings.METRICS_PORT === undefined) app.get(metricsPath, observed(metricsPath), metricsHandler(deps.registry));
+  app.get("/", observed("/"), rootHandler);
+  app.get("/healthz", observed("/healthz"), livenessHandler);
+  app.get("/readyz", observed("/readyz"), readinessHandler(createReadinessCheck(() => events.probe(), lifecycle, settings.READINESS_CACHE_MS)));
+  if (settings.METRICS_PORT === undefined) app.get("/metrics", observed("/metrics"), metricsHandler(deps.registry));
 
   const ops: OpsContext = {
     ...{ commands: deps.commands, runs: deps.runs, lifecycle, metrics, log, retryAfterSeconds },
@@ -100,5 +100,5 @@ export function createApp(deps: AppDependencies): Hono<IngressEnv> {
 
 /** `/metrics` alone, for its own port (METRICS_PORT): scraped by the platform's collector, not public. */
 export function createMetricsApp(registry: Registry): Hono {
-  return new Hono().get(metricsPath, metricsHandler(registry));
+  return new Hono().get("/metrics", metricsHandler(registry));
 }

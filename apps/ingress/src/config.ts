@@ -30,15 +30,12 @@ const MiB = 1024 * 1024;
 /** A bearer token guessable in less than 2^128 tries is not a token (32 hex characters = 128 bits). */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
-const { PUBSUB_PROJECT_ID, PUBSUB_EMULATOR_HOST, PUBSUB_EVENTS_TOPIC, PUBSUB_COMMANDS_TOPIC } = pubsubSettings;
-const {
-  ELASTICSEARCH_URL,
-  ELASTICSEARCH_API_KEY,
-  ELASTICSEARCH_USERNAME,
-  ELASTICSEARCH_PASSWORD,
-  ELASTICSEARCH_REQUEST_TIMEOUT_MS,
-  ELASTICSEARCH_COMMANDS_INDEX,
-} = elasticsearchSettings;
+/** The shared settings the ingress reads: its two topics, and Elasticsearch for the commands index only. */
+const sharedSettings = z.object({ ...pubsubSettings, ...elasticsearchSettings }).pick({
+  PUBSUB_PROJECT_ID: true, PUBSUB_EMULATOR_HOST: true, PUBSUB_EVENTS_TOPIC: true, PUBSUB_COMMANDS_TOPIC: true,
+  ELASTICSEARCH_URL: true, ELASTICSEARCH_API_KEY: true, ELASTICSEARCH_USERNAME: true, ELASTICSEARCH_PASSWORD: true,
+  ELASTICSEARCH_REQUEST_TIMEOUT_MS: true, ELASTICSEARCH_COMMANDS_INDEX: true,
+});
 
 export const configSchema = z.object({
   PORT: envInt(8080, { min: 0, max: 65_535 }),
@@ -85,19 +82,7 @@ export const configSchema = z.object({
 
   /** SIGTERM/SIGINT: drain in-flight requests and publishes, then exit, within this bound. */
   SHUTDOWN_TIMEOUT_MS: envInt(8_000, { min: 100, max: 120_000 }),
-
-  PUBSUB_PROJECT_ID,
-  PUBSUB_EMULATOR_HOST,
-  PUBSUB_EVENTS_TOPIC,
-  PUBSUB_COMMANDS_TOPIC,
-
-  ELASTICSEARCH_URL,
-  ELASTICSEARCH_API_KEY,
-  ELASTICSEARCH_USERNAME,
-  ELASTICSEARCH_PASSWORD,
-  ELASTICSEARCH_REQUEST_TIMEOUT_MS,
-  ELASTICSEARCH_COMMANDS_INDEX,
-});
+}).extend(sharedSettings.shape);
 
 export type IngressConfig = z.output<typeof configSchema>;
 

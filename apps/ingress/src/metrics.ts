@@ -15,24 +15,9 @@ import { WEBHOOK_ROUTE } from "./routes.ts";
 import { EVENT_TYPE_LABELS } from "./webhook/event-type-label.ts";
 import { OUTCOME_CODES, OUTCOMES, type Outcome } from "./webhook/outcomes.ts";
 
-export interface IngressMetrics {
-  /** A webhook answered: counts the request and, unless accepted, the rejection reason. */
-  webhookAnswered(outcome: Outcome): void;
-  /** Any other route answered. */
-  requestAnswered(route: string, status: number): void;
-  eventAdmitted(eventTypeLabel: number): void;
-  /** One webhook's publish settled. */
-  publishSettled(seconds: number, error: PublishError | null): void;
-  commandPublished(type: string): void;
-  /** A call to an ops route with a missing or wrong token. */
-  adminAuthFailed(reason: "missing" | "invalid"): void;
-  /** 1 while webhook signatures are checked, 0 while verification is off. */
-  signatureVerification(on: boolean): void;
-  /** Where the in-flight gauge reads its value at scrape time. */
-  watchInFlight(read: () => number): void;
-}
+export type IngressMetrics = ReturnType<typeof createIngressMetrics>;
 
-export function createIngressMetrics(registry: Registry): IngressMetrics {
+export function createIngressMetrics(registry: Registry) {
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter({ name, help, labelNames, registers: [registry] });
   const requests = counter("ingress_http_requests_total", "HTTP requests answered, by route pattern and status code", ["route", "status"]);
   const rejected = counter("ingress_webhooks_rejected_total", "Webhooks not accepted, by reason (4xx: the request; 503: the queue)", ["reason"]);
@@ -66,30 +51,36 @@ export function createIngressMetrics(registry: Registry): IngressMetrics {
   const eventsBy = EVENT_TYPE_LABELS.map((label) => events.labels(label));
 
   return {
-    webhookAnswered(outcome) {
+    /** A webhook answered: counts the request and, unless accepted, the rejection reason. */
+    webhookAnswered(outcome: Outcome): void {
       webhookRequests.get(outcome.code)?.inc();
       if (outcome.code !== "accepted") rejectedBy.get(outcome.code)?.inc();
     },
-    requestAnswered(route, status) {
+    /** Any other route answered. */
+    requestAnswered(route: string, status: number): void {
       requests.labels(route, String(status)).inc();
     },
-    eventAdmitted(label) {
+    eventAdmitted(label: number): void {
       eventsBy[label]?.inc();
     },
-    publishSettled(seconds, error) {
+    /** One webhook's publish settled. */
+    publishSettled(seconds: number, error: PublishError | null): void {
       publishDuration.observe(seconds);
       if (error) publishFailures.labels(error.code).inc();
     },
-    commandPublished(type) {
+    commandPublished(type: string): void {
       commands.labels(type).inc();
     },
-    adminAuthFailed(reason) {
+    /** A call to an ops route with a missing or wrong token. */
+    adminAuthFailed(reason: "missing" | "invalid"): void {
       adminAuthFailures.labels(reason).inc();
     },
-    signatureVerification(on) {
+    /** 1 while webhook signatures are checked, 0 while verification is off. */
+    signatureVerification(on: boolean): void {
       verification.set(on ? 1 : 0);
     },
-    watchInFlight(read) {
+    /** Where the in-flight gauge reads its value at scrape time. */
+    watchInFlight(read: () => number): void {
       readInFlight = read;
     },
   };

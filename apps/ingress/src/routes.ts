@@ -1,6 +1,2 @@
-/** Route paths, named once: the app, metrics and tests refer to these. */
+/** The webhook's path, named once: the app, metrics and tests refer to it. */
 export const WEBHOOK_ROUTE = "/periskopewebhook";
-export const rootPath = "/";
-export const healthzPath = "/healthz";
-export const readyzPath = "/readyz";
-export const metricsPath = "/metrics";

@@ -6,13 +6,9 @@ import type { Context } from "hono";
 import type { Registry } from "@periskope-pipeline/observability";
 import type { ReadinessResult } from "./readiness.ts";
 
-export function rootHandler() {
-  return (c: Context) => c.json({ message: "Webhook server is running" });
-}
+export const rootHandler = (c: Context) => c.json({ message: "Webhook server is running" });
 
-export function livenessHandler() {
-  return (c: Context) => c.json({ status: "ok" });
-}
+export const livenessHandler = (c: Context) => c.json({ status: "ok" });
 
 export function readinessHandler(check: () => Promise<ReadinessResult>) {
   return async (c: Context) => {

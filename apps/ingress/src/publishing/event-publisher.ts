@@ -1,7 +1,7 @@
 /**
  * Where admitted webhooks (and ops commands) go: a topic that acknowledges each message once it is
  * durably stored. Two implementations share one conformance suite
- * (`event-publisher.conformance.ts`): Pub/Sub (`pubsub-publisher.ts`, run against the emulator) and
+ * (`test/support/publisher-conformance.ts`): Pub/Sub (`pubsub-publisher.ts`, run against the emulator) and
  * in-memory (`test/support/memory-publisher.ts`, for fast tests of everything above it).
  * Failures are `PublishError`s classified once: not `retryable` means the topic or the permissions
  * are wrong, and an operator must act.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PublishError } from "./event-publisher.ts";
-import { describeEventPublisherConformance } from "./event-publisher.conformance.ts";
+import { describeEventPublisherConformance } from "../../test/support/publisher-conformance.ts";
 import { MemoryPublisher } from "../../test/support/memory-publisher.ts";
 
 describeEventPublisherConformance("in-memory", async () => {

@@ -3,7 +3,7 @@ import type { Message, PubSub } from "@google-cloud/pubsub";
 import { freePort } from "@periskope-pipeline/local-stack";
 import { createPubSub } from "@periskope-pipeline/pubsub";
 import { describe, expect, it } from "vitest";
-import { describeEventPublisherConformance, type ReceivedMessage } from "./event-publisher.conformance.ts";
+import { describeEventPublisherConformance, type ReceivedMessage } from "../../test/support/publisher-conformance.ts";
 import { classifyGrpcError, PubSubPublisher, type BatchSettings } from "./pubsub-publisher.ts";
 
 const emulatorHost = process.env.PUBSUB_EMULATOR_HOST;

@@ -2,11 +2,13 @@
  * Publishes to a Pub/Sub topic with the client library's own batching: `topic.publishMessage` per
  * message, batches closed by count, bytes or `maxMilliseconds`, one Publish request per batch.
  *
- * `timeoutMs` is kept by a timer per message: gax's total timeout (`gaxOpts.timeout`, which also
- * bounds its retries of UNAVAILABLE, ABORTED, …) was measured overshooting it 2-4× while Pub/Sub
- * was down and the channel reconnecting. gax still gets it, so the library lets go of a message soon
- * after. A failed request fails its whole batch with one error object, and timeouts share one cause:
- * the failure log writes one line per failed request, not per webhook, so outages cannot flood it.
+ * `timeoutMs` is kept here: gax's total timeout (`gaxOpts.timeout`, which also bounds its retries
+ * of UNAVAILABLE, ABORTED, …) was measured overshooting it 2-4× while Pub/Sub was down and the
+ * channel reconnecting. gax still gets it, so the library lets go of a message soon after. Every
+ * message has the same timeout, so the oldest pending one always expires first: one timer, armed
+ * for the oldest, serves them all (not one timer object per webhook). A failed request fails its
+ * whole batch with one error object, and timeouts share one cause: the failure log writes one line
+ * per failed request, not per webhook, so outages cannot flood it.
  *
  * @example
  * const publisher = new PubSubPublisher(pubsub, { topic: "periskope-events", batching, timeoutMs: 10_000 });
@@ -34,12 +36,20 @@ export interface PubSubPublisherOptions {
   readonly observe?: ((seconds: number, error: PublishError | null) => void) | undefined;
 }
 
+interface Pending {
+  readonly started: number;
+  readonly resolve: (messageId: string) => void;
+  readonly reject: (error: PublishError) => void;
+}
+
 export class PubSubPublisher implements EventPublisher {
   readonly #topic: Topic;
   readonly #observe: PubSubPublisherOptions["observe"];
   readonly #failed: ((error: PublishError, cause: unknown) => void) | undefined;
   readonly #timeoutMs: number;
-  #inFlight = 0;
+  /** In publishing order, hence in deadline order. */
+  readonly #pending = new Set<Pending>();
+  #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(pubsub: PubSub, options: PubSubPublisherOptions) {
@@ -51,30 +61,47 @@ export class PubSubPublisher implements EventPublisher {
   }
 
   get inFlight(): number {
-    return this.#inFlight;
+    return this.#pending.size;
   }
 
   publish(message: OutboundMessage): Promise<string> {
     if (this.#closed) return Promise.reject(new PublishError("closed", "publisher is closed"));
-    this.#inFlight++;
-    const started = performance.now();
-    return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const settle = (failure: PublishError | null, messageId: string | undefined, cause: unknown) => {
-        if (timer === undefined) return; // already settled (timed out, then the library answered)
-        clearTimeout(timer);
-        timer = undefined;
-        this.#inFlight--;
-        this.#observe?.((performance.now() - started) / 1000, failure);
-        if (!failure) return resolve(messageId as string);
-        this.#failed?.(failure, cause);
-        reject(failure);
-      };
-      timer = setTimeout(() => settle(new PublishError("timeout", `not acknowledged within ${this.#timeoutMs} ms`), undefined, TIMED_OUT), this.#timeoutMs);
+    const { promise, resolve, reject } = Promise.withResolvers<string>();
+    const pending: Pending = { started: performance.now(), resolve, reject };
+    this.#pending.add(pending);
+    this.#timer ??= setTimeout(this.#expire, this.#timeoutMs);
+    const settle = (error: unknown, messageId?: string | null) => this.#settle(pending, error ? classifyGrpcError(error) : null, messageId ?? undefined, error);
+    try {
       // The callback form: no promise of the library's on top of ours.
-      this.#topic.publishMessage(message as { data: Buffer; attributes: Record<string, string> }, (error, messageId) => settle(error ? classifyGrpcError(error) : null, messageId ?? undefined, error));
-    });
+      this.#topic.publishMessage(message as { data: Buffer; attributes: Record<string, string> }, settle);
+    } catch (error) {
+      settle(error); // a message the library refuses outright (not bytes, non-string attributes)
+    }
+    return promise;
   }
+
+  #settle(pending: Pending, failure: PublishError | null, messageId: string | undefined, cause: unknown): void {
+    if (!this.#pending.delete(pending)) return; // already settled (timed out, then the library answered)
+    if (this.#pending.size === 0) this.#timer = void clearTimeout(this.#timer); // nothing left to time out
+    this.#observe?.((performance.now() - pending.started) / 1000, failure);
+    if (!failure) return pending.resolve(messageId as string);
+    this.#failed?.(failure, cause);
+    pending.reject(failure);
+  }
+
+  /** Times out every pending message past its deadline, then waits for the next oldest one. */
+  readonly #expire = () => {
+    this.#timer = undefined;
+    const now = performance.now();
+    for (const pending of this.#pending) {
+      const due = pending.started + this.#timeoutMs;
+      if (due > now) {
+        this.#timer = setTimeout(this.#expire, due - now);
+        return;
+      }
+      this.#settle(pending, new PublishError("timeout", `not acknowledged within ${this.#timeoutMs} ms`), undefined, TIMED_OUT);
+    }
+  };
 
   flush(): Promise<void> {
     return this.#topic.flush();

@@ -45,17 +45,15 @@ export function webhookHandler(options: WebhookRouteOptions): (c: Context) => Pr
 
   function answer(outcome: Outcome, requestId: string): Response {
     metrics.webhookAnswered(outcome);
-    if (outcome.status === 200) {
-      return new Response(outcome.body, { status: 200, headers: { "content-type": "application/json", [REQUEST_ID_HEADER]: requestId } });
-    }
-    if (outcome.status !== 503) {
+    const headers: Record<string, string> = { "content-type": "application/json", [REQUEST_ID_HEADER]: requestId };
+    if (outcome.status === 503) {
+      headers["retry-after"] = retryAfter;
+      // Ask kept-alive senders to reconnect elsewhere while this instance drains.
+      if (lifecycle.draining) headers.connection = "close";
+    } else if (outcome.status !== 200) {
       log.info({ event: "WebhookRejected", stage: "intake", code: outcome.code, status: outcome.status, request_id: requestId }, "webhook rejected");
-      return new Response(outcome.body, { status: outcome.status, headers: { "content-type": "application/json", [REQUEST_ID_HEADER]: requestId } });
     }
-    const headers: Record<string, string> = { "content-type": "application/json", [REQUEST_ID_HEADER]: requestId, "retry-after": retryAfter };
-    // Ask kept-alive senders to reconnect elsewhere while this instance drains.
-    if (lifecycle.draining) headers.connection = "close";
-    return new Response(outcome.body, { status: 503, headers });
+    return new Response(outcome.body, { status: outcome.status, headers });
   }
 
   return async (c) => {

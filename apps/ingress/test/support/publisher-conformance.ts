@@ -4,7 +4,7 @@
  * emulator. A difference between the two is a bug in the fake, or a gap in this suite.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PublishError, type EventPublisher } from "./event-publisher.ts";
+import { PublishError, type EventPublisher } from "../../src/publishing/event-publisher.ts";
 
 export interface ReceivedMessage {
   readonly data: Buffer;
