@@ -131,9 +131,10 @@ describe("Pub/Sub faults under the ingress process", () => {
         { key: KEY, concurrency: 100 },
       );
       expect(refused.statusCounts).toEqual({ "503": 4_000 });
-      // "At once": far below the 20 s the held ones may wait (bounds allow for a busy machine).
-      expect(refused.latency.p50).toBeLessThan(250);
-      expect(refused.latency.p99).toBeLessThan(1_000);
+      // "At once": far below the 20 s the held ones may wait. The bounds are a tenth of that so a
+      // machine loaded far beyond its cores (p50 270 ms seen at load average 30) cannot fail them.
+      expect(refused.latency.p50).toBeLessThan(2_000);
+      expect(refused.latency.p99).toBeLessThan(5_000);
       const metrics = await (await fetch(`${patient.url}/metrics`)).text();
       expect(metrics).toMatch(/ingress_webhooks_rejected_total\{reason="overloaded"[^}]*\} 4000/);
       expect(patient.rss() - rssBefore).toBeLessThan(64 * 1024 * 1024);
