@@ -12,95 +12,46 @@ const DOC_VALUES_ONLY = ["message_id", "unique_id", "event_id", "event_time", "r
 /**
  * What design §4 promises to find messages by (ids keyword, `body` text, times date, the chat's
  * name, its status, the event type) and what the worker itself searches (name fills, backfill):
- * each query must find the one message that matches it, and only that one.
+ * m1 holds each field's first value, m2 the second, and each query must find m1 and only m1.
  */
-const SEARCHABLE: ReadonlyArray<{ readonly field: string; readonly query: Record<string, unknown> }> = [
-  { field: "message_id", query: { term: { message_id: "m1" } } },
-  { field: "chat_id", query: { term: { chat_id: "c1@g.us" } } },
-  { field: "org_id", query: { term: { org_id: "org-1" } } },
-  { field: "org_phone", query: { term: { org_phone: "447700900001@c.us" } } },
-  { field: "sender_phone", query: { term: { sender_phone: "447700900101" } } },
-  { field: "author", query: { term: { author: "447700900101@c.us" } } },
-  { field: "from", query: { term: { from: "447700900101@c.us" } } },
-  { field: "to", query: { term: { to: "c1@g.us" } } },
-  { field: "message_type", query: { term: { message_type: "image" } } },
-  { field: "body", query: { match: { body: "invoice" } } },
-  { field: "body (phrase)", query: { match_phrase: { body: "overdue invoice" } } },
-  { field: "chat_name", query: { match: { chat_name: "shipping" } } },
-  { field: "chat_name.keyword", query: { term: { "chat_name.keyword": "Shipping Ops" } } },
-  { field: "chat_name_status", query: { term: { chat_name_status: "unresolved" } } },
-  { field: "event_type", query: { term: { event_type: "message.updated" } } },
-  { field: "@timestamp", query: { range: { "@timestamp": { gte: "2026-01-02T00:00:00.000Z" } } } },
-  { field: "received_at", query: { range: { received_at: { gte: "2026-01-02T00:00:00.000Z" } } } },
-  { field: "indexed_at", query: { range: { indexed_at: { gte: "2026-01-02T00:00:00.000Z" } } } },
-  { field: "is_deleted", query: { term: { is_deleted: true } } },
+const AT = "2026-01-02T00:00:00.000Z";
+const SEARCHABLE: ReadonlyArray<{ readonly field: string; readonly values: readonly [unknown, unknown]; readonly query: Record<string, unknown> }> = [
+  { field: "message_id", values: ["m1", "m2"], query: { term: { message_id: "m1" } } },
+  { field: "chat_id", values: ["c1@g.us", "c@g.us"], query: { term: { chat_id: "c1@g.us" } } },
+  { field: "org_id", values: ["org-1", "org-2"], query: { term: { org_id: "org-1" } } },
+  { field: "org_phone", values: ["447700900001@c.us", "447700900002@c.us"], query: { term: { org_phone: "447700900001@c.us" } } },
+  { field: "sender_phone", values: ["447700900101", "447700900102"], query: { term: { sender_phone: "447700900101" } } },
+  { field: "author", values: ["447700900101@c.us", "447700900102@c.us"], query: { term: { author: "447700900101@c.us" } } },
+  { field: "from", values: ["447700900101@c.us", "447700900102@c.us"], query: { term: { from: "447700900101@c.us" } } },
+  { field: "to", values: ["c1@g.us", "c@g.us"], query: { term: { to: "c1@g.us" } } },
+  { field: "message_type", values: ["image", "chat"], query: { term: { message_type: "image" } } },
+  { field: "body", values: ["Reminder: the overdue invoice is attached", "invoices overdue? no, see you at lunch"], query: { match: { body: "invoice" } } },
+  { field: "body", values: ["Reminder: the overdue invoice is attached", "invoices overdue? no, see you at lunch"], query: { match_phrase: { body: "overdue invoice" } } },
+  { field: "chat_name", values: ["Shipping Ops", "Logistics Desk"], query: { match: { chat_name: "shipping" } } },
+  { field: "chat_name", values: ["Shipping Ops", "Logistics Desk"], query: { term: { "chat_name.keyword": "Shipping Ops" } } },
+  { field: "chat_name_status", values: ["unresolved", "resolved"], query: { term: { chat_name_status: "unresolved" } } },
+  { field: "event_type", values: ["message.updated", "message.created"], query: { term: { event_type: "message.updated" } } },
+  { field: "is_deleted", values: [true, false], query: { term: { is_deleted: true } } },
+  { field: "@timestamp", values: [AT, "2026-01-01T00:00:00.000Z"], query: { range: { "@timestamp": { gte: AT } } } },
+  { field: "received_at", values: [AT, "2026-01-01T00:00:00.000Z"], query: { range: { received_at: { gte: AT } } } },
+  { field: "indexed_at", values: [AT, "2026-01-01T00:00:00.000Z"], query: { range: { indexed_at: { gte: AT } } } },
 ];
+
+/** Message m1 (`which` 0) or m2 (1), from SEARCHABLE's values. */
+function message(which: 0 | 1): Record<string, unknown> {
+  const id = `m${which + 1}`;
+  const fields = Object.fromEntries(SEARCHABLE.map(({ field, values }) => [field, values[which]]));
+  return { ...fields, unique_id: `u-${id}`, event_id: `e-${id}`, event_time: "2026-01-01T00:00:00.000Z" };
+}
 
 beforeAll(async () => {
   await waitForElasticsearch(client, 30_000);
   await installTemplates(client, names);
   await client.bulk({
     refresh: "wait_for",
-    operations: ["m2", "m1"].flatMap((id) => [
-      { index: { _index: names.messages, _id: id, version: 10, version_type: "external_gte" } },
-      id === "m1" ? matching(id) : other(id),
-    ]),
+    operations: ([1, 0] as const).flatMap((which) => [{ index: { _index: names.messages, _id: `m${which + 1}`, version: 10, version_type: "external_gte" } }, message(which)]),
   });
 });
-
-/** The message every query of SEARCHABLE finds. */
-function matching(id: string) {
-  const at = "2026-01-02T00:00:00.000Z";
-  return {
-    message_id: id,
-    unique_id: `u-${id}`,
-    event_id: `e-${id}`,
-    chat_id: "c1@g.us",
-    org_id: "org-1",
-    org_phone: "447700900001@c.us",
-    sender_phone: "447700900101",
-    author: "447700900101@c.us",
-    from: "447700900101@c.us",
-    to: "c1@g.us",
-    message_type: "image",
-    body: "Reminder: the overdue invoice is attached",
-    chat_name: "Shipping Ops",
-    chat_name_status: "unresolved",
-    event_type: "message.updated",
-    is_deleted: true,
-    "@timestamp": at,
-    received_at: at,
-    indexed_at: at,
-    event_time: "2026-01-01T00:00:00.000Z",
-  };
-}
-
-/** A message that differs from `matching` in every searched field. */
-function other(id: string) {
-  const at = "2026-01-01T00:00:00.000Z";
-  return {
-    message_id: id,
-    unique_id: `u-${id}`,
-    event_id: `e-${id}`,
-    chat_id: "c@g.us",
-    org_id: "org-2",
-    org_phone: "447700900002@c.us",
-    sender_phone: "447700900102",
-    author: "447700900102@c.us",
-    from: "447700900102@c.us",
-    to: "c@g.us",
-    message_type: "chat",
-    body: "invoices overdue? no, see you at lunch",
-    chat_name: "Logistics Desk",
-    chat_name_status: "resolved",
-    event_type: "message.created",
-    is_deleted: false,
-    "@timestamp": at,
-    received_at: at,
-    indexed_at: at,
-    event_time: "2026-01-01T00:00:00.000Z",
-  };
-}
 
 afterAll(async () => {
   await deleteIndices(client, Object.values(names));
