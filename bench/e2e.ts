@@ -146,6 +146,8 @@ interface ElasticsearchWindow {
   readonly settle_ms: number;
   /** `_nodes/stats` differences over the window: times in ms, the rest counts. */
   readonly node_stats: Record<string, number>;
+  /** The search counters over the poll's replay (its `queries` and times should match the window's). */
+  readonly visibility_poll_replay_stats: Record<string, number> | null;
 }
 
 const POLL_MS = Number(values["visibility-poll-ms"]);
@@ -215,7 +217,15 @@ async function runLoad(url: string, index: string, rate: number, seconds: number
   const windowSeconds = (performance.now() - windowStarted) / 1000;
   const jitAfter = esJit();
   const nodeStats = counterDelta(statsBefore, await nodeCounters(es));
-  const pollCpu = tracker && measurePoll ? await esCpuOf(() => tracker.replay()) : 0;
+  let pollCpu = 0;
+  let replayStats: Record<string, number> | undefined;
+  if (tracker && measurePoll) {
+    // Elasticsearch's own search counters over the replay, to hold beside the window's: the same queries, as long.
+    const replayBefore = await nodeCounters(es);
+    pollCpu = await esCpuOf(() => tracker.replay());
+    const delta = counterDelta(replayBefore, await nodeCounters(es));
+    replayStats = { queries: delta.queries!, query_ms: delta.query_ms!, fetches: delta.fetches!, fetch_ms: delta.fetch_ms! };
+  }
   const made = docs - before;
   const perMessage = (cpuS: number) => round((cpuS / Math.max(1, made)) * 1e6);
   const cpuUs: Record<string, number> = {};
@@ -230,6 +240,7 @@ async function runLoad(url: string, index: string, rate: number, seconds: number
     idle_us_per_message: perMessage(idlePerSecond * windowSeconds),
     settle_ms: settleMs,
     node_stats: nodeStats,
+    visibility_poll_replay_stats: replayStats ?? null,
   };
   return { rate, seconds, load: done, docs: made, drain_ms: drainMs, all_searchable: docs >= expected, cpu_us_per_message: cpuUs, elasticsearch, time_to_searchable: visibility };
 }
@@ -294,7 +305,7 @@ try {
       api_calls: Object.values(sim.stats().getChatCalls).reduce((a, b) => a + b, 0),
       worker_outcomes: Object.fromEntries(["indexed", "superseded", "nacked", "dead_lettered"].map((outcome) => [outcome, metricSum(metrics, "worker_messages_total", { outcome })])),
     };
-    log(`steady: ${phase.docs} documents at ${RATE}/s; CPU µs/message ${JSON.stringify(phase.cpu_us_per_message)}; to searchable ${JSON.stringify(phase.time_to_searchable)}`);
+    log(`steady: ${phase.docs} documents at ${RATE}/s; CPU µs/message ${JSON.stringify(phase.cpu_us_per_message)}; to searchable ${JSON.stringify(phase.time_to_searchable)}; Elasticsearch ${JSON.stringify(phase.elasticsearch)}`);
   }
 
   // --- 3. saturation ----------------------------------------------------------------------------
