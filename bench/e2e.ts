@@ -464,10 +464,10 @@ function elasticsearchSummary(steady: PhaseResult, ceiling: Record<string, unkno
   const pipeline = steady.cpu_us_per_message.elasticsearch!;
   const perDocument = ceiling.cpu_us_per_document as number;
   const ceilingJit = ceiling.jit_us_per_document as number;
+  const { node_stats: _stats, ...window } = steady.elasticsearch;
   return {
     steady_us_per_message: pipeline,
-    ...steady.elasticsearch,
-    node_stats: undefined,
+    ...window,
     ceiling_us_per_document: perDocument,
     ceiling_jit_us_per_document: ceilingJit,
     vs_ceiling: round(pipeline / perDocument),
