@@ -6,6 +6,7 @@
  * `npm run bench -- chaos` runs the same at 100,000 with the full schedule and all of issue 10's
  * targets.
  */
+import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runChaos } from "./lib/chaos-scenario.ts";
 
@@ -23,6 +24,8 @@ describe("chaos: combined faults at 10,000 webhooks", () => {
       settleBoundS: 150,
       log: (line) => process.stderr.write(`[chaos] ${line}\n`),
     });
+    // For diagnosis: the whole result, wrong names with their timelines included.
+    if (process.env.CHAOS_RESULT_FILE) writeFileSync(process.env.CHAOS_RESULT_FILE, JSON.stringify(result, null, 1));
     const figures = {
       lost: result.lost,
       duplicated: result.duplicated,
