@@ -19,8 +19,7 @@ function deps(notWritten: readonly string[], persisted: ChatNameUpdate[]): Batch
   return {
     chatNames: {
       resolve: async () => new Map(),
-      learn: () => undefined,
-      persist: async (updates) => (persisted.push(...updates), new Set(notWritten)),
+      learn: async (updates) => (persisted.push(...updates), new Set(notWritten)),
       indexedUnresolved: () => undefined,
     },
     sink: { write: async (operations) => operations.map(() => INDEXED) },

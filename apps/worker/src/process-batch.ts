@@ -18,7 +18,7 @@ import type { Delivery } from "./source/delivery.ts";
 import { buildDocument, type BuiltDocument, type TargetIndices } from "./stages/build-documents.ts";
 import { decode } from "./stages/decode.ts";
 import type { DecodedEvent } from "./stages/decoded-event.ts";
-import { learnChatNames, type LearnedName, type NameLearner } from "./stages/learn-chat-names.ts";
+import { learnChatNames, type NameLearner } from "./stages/learn-chat-names.ts";
 import { recordOrgPhones, type PhoneRecorder } from "./stages/record-org-phones.ts";
 import { resolveChatNames, type NameResolver } from "./stages/resolve-chat-names.ts";
 import { serializeOperation, type SerializedOperation } from "./stages/serialize-operation.ts";
@@ -62,9 +62,9 @@ export async function processBatch(deliveries: readonly Delivery[], deps: BatchD
     if (deps.orgPhones) recordOrgPhones(events, deps.orgPhones);
 
     stage = "resolve";
-    let learned: LearnedName[] = [];
+    let learned: Awaited<ReturnType<typeof learnChatNames>> = { learned: [], notWritten: new Set() };
     const names = await timed(deps, "resolve", async (): Promise<Map<string, ChatNameResolution>> => {
-      learned = learnChatNames(events, deps.chatNames, deps.eventTimeMaxSkewMs);
+      learned = await learnChatNames(events, deps.chatNames, deps.eventTimeMaxSkewMs);
       return resolveChatNames(events, deps.chatNames);
     });
 
@@ -103,9 +103,8 @@ export async function processBatch(deliveries: readonly Delivery[], deps: BatchD
 
     // A name an event taught is in the cache index before that event is acked; where it is not,
     // the event comes back and teaches it again.
-    const notWritten = await deps.chatNames.persist(learned.map((l) => l.update));
-    for (const { delivery, update } of learned) {
-      if (notWritten.has(update.chatId) && decided.get(delivery)?.outcome.kind !== "dead-letter") decide(delivery, retry("resolve", "cache_write_failed"));
+    for (const { delivery, update } of learned.learned) {
+      if (learned.notWritten.has(update.chatId) && decided.get(delivery)?.outcome.kind !== "dead-letter") decide(delivery, retry("resolve", "cache_write_failed"));
     }
   } catch (error) {
     deps.log.error(
