@@ -7,6 +7,7 @@
  * shutdown ending the wait for Elasticsearch; an outage is waited out, not failed) gives every
  * message not yet decided back for redelivery; nothing is acked that was not written.
  */
+import { isMessageEvent } from "@periskope-pipeline/contracts";
 import type { Logger } from "@periskope-pipeline/observability";
 import type { ChatNameResolution, UnresolvedReason } from "./chat-names/index.ts";
 import type { DeadLetterSink } from "./dead-letter/dead-letter-publisher.ts";
@@ -25,6 +26,8 @@ import { serializeOperation, type SerializedOperation } from "./stages/serialize
 
 export interface ChatNames extends NameResolver, NameLearner {
   indexedUnresolved(chats: ReadonlyMap<string, { reason: UnresolvedReason; phone: string | undefined }>): void;
+  /** After a batch's write: chats whose name changed in the cache index since the batch resolved it (`performance.now()` time). */
+  renamedSince(names: ReadonlyMap<string, ChatNameResolution>, resolvedAt: number): Promise<ReadonlySet<string>>;
 }
 
 /** What a batch needs of the sink: one outcome per operation, in order. */
@@ -67,10 +70,11 @@ export async function processBatch(deliveries: readonly Delivery[], deps: BatchD
       learned = await learnChatNames(events, deps.chatNames, deps.eventTimeMaxSkewMs);
       return resolveChatNames(events, deps.chatNames);
     });
+    const resolvedAt = performance.now();
 
     stage = "build";
     const operations: SerializedOperation[] = [];
-    const owners: Array<{ delivery: Delivery; receivedAt: number; unresolved: BuiltDocument["unresolved"] }> = [];
+    const owners: Array<{ delivery: Delivery; receivedAt: number; unresolved: BuiltDocument["unresolved"]; chatId: unknown }> = [];
     await timed(deps, "build", async () => {
       const indexedAt = new Date().toISOString();
       for (const event of events) {
@@ -81,7 +85,7 @@ export async function processBatch(deliveries: readonly Delivery[], deps: BatchD
             continue;
           }
           operations.push(serializeOperation(result.built.operation));
-          owners.push({ delivery: event.delivery, receivedAt: event.receivedAt, unresolved: result.built.unresolved });
+          owners.push({ delivery: event.delivery, receivedAt: event.receivedAt, unresolved: result.built.unresolved, chatId: isMessageEvent(event.envelope.eventType) ? event.envelope.data.chat_id : undefined });
         } catch (error) {
           // Whatever in this event's data broke the build will break it on every redelivery.
           decide(event.delivery, deadLetter("build", "build_error", String((error as Error)?.message ?? error)));
@@ -94,9 +98,13 @@ export async function processBatch(deliveries: readonly Delivery[], deps: BatchD
 
     stage = "index";
     const outcomes = await timed(deps, "index", () => deps.sink.write(operations));
+    // Written under a name the chat lost while the batch waited (an outage, a slow cluster): given
+    // back, and written again under the new name, rather than acked.
+    const renamed = await deps.chatNames.renamedSince(names, resolvedAt);
     outcomes.forEach((outcome, i) => {
       const owner = owners[i]!;
-      decide(owner.delivery, outcome, owner.receivedAt);
+      if (outcome.kind === "indexed" && typeof owner.chatId === "string" && renamed.has(owner.chatId)) decide(owner.delivery, retry("index", "chat_renamed"));
+      else decide(owner.delivery, outcome, owner.receivedAt);
       const unresolved = owner.unresolved;
       if (unresolved && outcome.kind === "indexed") unresolvedWritten.set(unresolved.chatId, { reason: unresolved.reason, phone: unresolved.phone });
     });

@@ -4,6 +4,7 @@
  * what in memory. Each case is a path by which messages once kept an older name.
  */
 import { chatCreated, messageCreated, subjectNotification } from "@periskope-pipeline/testkit";
+import type { ElasticsearchClient } from "@periskope-pipeline/elasticsearch";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CacheIndex } from "../src/chat-names/index.ts";
 import { fillChatNames } from "../src/chat-names/fill-chat-names.ts";
@@ -137,5 +138,38 @@ describe("a renamed chat's messages keep its latest name", () => {
       const now = await namesOf(chatId);
       return now.names.size === 1 && now.names.has("Field team (renamed)");
     }, 30_000);
+  });
+
+  it("a batch that waited longer than half a revalidation interval to be written, while its chat was renamed, is written again under the new name", async () => {
+    const chatId = "120363499990001005@g.us";
+    await cache.write([{ chatId, chatName: "Night desk", source: "webhook", changedAt: Date.now() - 60_000 }]);
+    // Bulk writes wait at a gate (a slow cluster whose searches still answer): the worker's sweeps
+    // go on, and by the time the batch is written they no longer reach the rename.
+    const gate = { open: false, waiting: 0 };
+    const es = new Proxy(stack.es, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property !== "bulk" || typeof value !== "function") return typeof value === "function" ? value.bind(target) : value;
+        return async (...args: unknown[]) => {
+          gate.waiting++;
+          await waitFor("the bulk gate to open", async () => gate.open, 120_000, 50);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }) as ElasticsearchClient;
+    start({ fillDelayMs: 200, overrides: { CHAT_NAME_REVALIDATE_SECONDS: "2" }, clients: { es, pubsub: stack.pubsub } });
+    await publishMessages(chatId, `${stack.id}-e`, 0, 5);
+    await waitFor("the batch to wait for its write", async () => gate.waiting > 0);
+
+    await cache.write([{ chatId, chatName: "Night desk (renamed)", source: "webhook", changedAt: Date.now() }]);
+    const renamedAt = Date.now();
+    // The wait: six intervals, past the reach of every sweep after the write (three behind the last one).
+    await waitFor("the batch to have waited six revalidation intervals", async () => Date.now() - renamedAt > 12_000, 30_000);
+    gate.open = true;
+
+    await waitFor("the batch's messages under the new name", async () => {
+      const now = await namesOf(chatId);
+      return now.count === 5 && now.names.size === 1 && now.names.has("Night desk (renamed)");
+    });
   });
 });

@@ -60,6 +60,7 @@ export interface ChatNameServiceOptions {
 
 /** How many revalidation intervals a new process's first sweep reaches back, beyond the usual three. */
 const FIRST_SWEEP_INTERVALS = 7;
+const NONE: ReadonlySet<string> = new Set();
 
 export class ChatNameService {
   readonly memory: MemoryTier;
@@ -205,6 +206,29 @@ export class ChatNameService {
       else this.unresolved.track(chatId, reason, phone);
     }
     this.fills.schedule(known);
+  }
+
+  /**
+   * The chats whose name the cache index changed since a batch resolved it (`resolvedAt`,
+   * `performance.now()`), for a batch that waited at least half a revalidation interval before it
+   * was written; memory takes the new names. The sweeps mend shorter waits, but a longer one may
+   * write a message after every sweep that still reaches the rename has run, and a replica killed
+   * after acking it would leave nothing that comes back for it: the batch gives those messages
+   * back instead, and their redelivery writes them under the new name.
+   */
+  async renamedSince(names: ReadonlyMap<string, ChatNameResolution>, resolvedAt: number): Promise<ReadonlySet<string>> {
+    const revalidateMs = this.options.memory.revalidateMs;
+    if (revalidateMs === undefined || !Number.isFinite(revalidateMs) || performance.now() - resolvedAt < revalidateMs / 2) return NONE;
+    const used = new Map<string, string>();
+    for (const [chatId, name] of names) if (name.status === "resolved") used.set(chatId, name.name);
+    if (used.size === 0) return NONE;
+    const cached = await this.options.withElasticsearchRetry(() => this.cache.lookup([...used.keys()]));
+    const renamed = new Set<string>();
+    for (const [chatId, name] of used) {
+      const hit = cached.get(chatId);
+      if (hit?.status === "resolved" && hit.name !== name && this.memory.rememberName(chatId, hit.name, hit.chatType, hit.changedAt)) renamed.add(chatId);
+    }
+    return renamed;
   }
 
   /** Starts the periodic retry of chats that failed for lack of an API, beginning with those a previous process left. */
