@@ -22,7 +22,9 @@ describe("chaos: combined faults at 10,000 webhooks", () => {
       emulatorHost: process.env.PUBSUB_EMULATOR_HOST!,
       // A killed worker's messages come back within seconds.
       ackDeadlineSeconds: 10,
-      settleBoundS: 150,
+      // Generous: after a long outage on a loaded machine the backlog alone takes minutes to drain;
+      // the scenario stops checking as soon as everything matches.
+      settleBoundS: 240,
       log: (line) => process.stderr.write(`[chaos] ${line}\n`),
     });
     // For diagnosis: the whole result, wrong names with their timelines included.
@@ -39,5 +41,5 @@ describe("chaos: combined faults at 10,000 webhooks", () => {
     const context = JSON.stringify({ ...result, fault_timeline: undefined }, null, 1).slice(0, 6_000);
     expect(figures, context).toEqual({ lost: 0, duplicated: 0, wrong_state: 0, valid_dead_lettered: 0, wrong_or_missing_name: 0, not_accepted: 0, wrong_cached_names: 0 });
     expect(result.accepted).toBe(10_000);
-  }, 600_000);
+  }, 900_000);
 });
