@@ -123,8 +123,9 @@ describe("a renamed chat's messages keep its latest name", () => {
 
   it("a new replica's first sweep reaches back over what a killed one may have left (a rename older than three revalidation intervals)", async () => {
     const chatId = "120363499990001004@g.us";
-    // Renamed 8 s ago, i.e. four intervals of 2 s: past the periodic sweep's reach, within the first one's.
-    const renamedAt = new Date(Date.now() - 8_000).toISOString();
+    // Renamed 12 s ago, i.e. four intervals of 3 s: past the periodic sweep's reach (9 s), well within
+    // the first one's (30 s).
+    const renamedAt = new Date(Date.now() - 12_000).toISOString();
     await stack.es.index({
       index: stack.indices.chatNames,
       id: chatId,
@@ -133,7 +134,7 @@ describe("a renamed chat's messages keep its latest name", () => {
     });
     await indexedElsewhere(chatId, "Field team", 5);
 
-    start({ fillDelayMs: 200, overrides: { CHAT_NAME_REVALIDATE_SECONDS: "2" } });
+    start({ fillDelayMs: 200, overrides: { CHAT_NAME_REVALIDATE_SECONDS: "3" } });
     await waitFor("the first sweep to mend the chat's messages", async () => {
       const now = await namesOf(chatId);
       return now.names.size === 1 && now.names.has("Field team (renamed)");
