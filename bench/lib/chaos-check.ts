@@ -32,6 +32,16 @@ export interface OracleCheck {
   readonly explained_by_dead_letters: { lost: number; wrong_state: number; wrong_or_missing_name: number };
   /** A few differences, for diagnosis. */
   readonly samples: string[];
+  /** The first messages under a wrong name: what they hold, what they should, and their chat's name events. */
+  readonly wrong_names: WrongName[];
+}
+
+export interface WrongName {
+  readonly message_id: string;
+  readonly chat_id: string;
+  readonly expected: string | undefined;
+  readonly found: unknown;
+  readonly status: unknown;
 }
 
 /** What reached the dead-letter topic: message ids, event ids, and chats whose name event did. */
@@ -53,8 +63,9 @@ export async function checkAgainstOracle(es: ElasticsearchClient, indices: Index
   let duplicated = 0;
   let wrongState = 0;
   let wrongName = 0;
+  const wrongNames: WrongName[] = [];
   const seenMessages = new Set<string>();
-  await scan(es, indices.messages, "message_id", [...MESSAGE_FIELDS, "message_id", "chat_id", "chat_name"], undefined, (id, doc) => {
+  await scan(es, indices.messages, "message_id", [...MESSAGE_FIELDS, "message_id", "chat_id", "chat_name", "chat_name_status"], undefined, (id, doc) => {
     indexed++;
     const expected = traffic.messages.get(id);
     if (!expected || seenMessages.has(id)) {
@@ -73,6 +84,7 @@ export async function checkAgainstOracle(es: ElasticsearchClient, indices: Index
     if (doc.chat_name !== name) {
       wrongName++;
       if (deadLettered.nameChats.has(expected.chatId)) explained.wrong_or_missing_name++;
+      if (wrongNames.length < 40) wrongNames.push({ message_id: id, chat_id: expected.chatId, expected: name, found: doc.chat_name, status: doc.chat_name_status });
       note(`${id}: chat_name ${JSON.stringify(doc.chat_name)} ≠ ${JSON.stringify(name)}`);
     }
   });
@@ -118,6 +130,7 @@ export async function checkAgainstOracle(es: ElasticsearchClient, indices: Index
     dead_letter_records: deadLetterRecords,
     explained_by_dead_letters: explained,
     samples,
+    wrong_names: wrongNames,
   };
 }
 

@@ -223,7 +223,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       const count = await es.count({ index: indices.messages }).then((r) => r.count, () => 0);
       if (count >= traffic.messages.size || clock() > deadline - 30) {
         check = await checkAgainstOracle(es, indices, traffic, deadLetters).catch((error: Error) => (log(`check failed: ${error.message}`), check));
-        if (check) log(`${clock()} s: ${JSON.stringify({ ...check, samples: check.samples.slice(0, 3) })}`);
+        if (check) log(`${clock()} s: ${JSON.stringify({ ...check, samples: check.samples.slice(0, 3), wrong_names: check.wrong_names.length })}`);
         if (check && converged(check)) {
           convergedAt = clock();
           break;
@@ -287,6 +287,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         api: { get_chat_calls: apiCalls, distinct_chats_called: calledChats, max_per_chat: apiStats.getChatMaxPerChat, requests: apiStats.requests },
         unplanned_exits: Object.fromEntries([...roles].map(([name, role]) => [name, role.crashes])),
         samples: check.samples,
+        // Each wrong name with its message's and its chat's name events, at their send times (s).
+        wrong_names: check.wrong_names.map((wrong) => {
+          const notes = traffic.deliveriesOf(wrong.message_id);
+          const sentS = (n: { delivery: number }) => Math.round((n.delivery / rate) * 10) / 10;
+          return {
+            ...wrong,
+            message_events: notes.message.map((n) => `${sentS(n)} s ${n.kind} @${n.at}`),
+            name_events: notes.names.map((n) => `${sentS(n)} s ${n.kind} @${n.at} ${JSON.stringify(n.name)}`),
+          };
+        }),
       },
     };
     result.failures.push(...failuresOf(result, sent));

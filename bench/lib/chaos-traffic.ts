@@ -68,6 +68,18 @@ export interface Traffic {
   readonly events: ReadonlySet<string>;
   /** chat_id → expected name, for every chat the traffic touches. */
   readonly names: ReadonlyMap<string, string>;
+  /**
+   * For diagnosis: the deliveries (index in sending order) of a message's events and of its
+   * chat's name events (chat.created, renames), with the event time and the name carried.
+   */
+  deliveriesOf(messageId: string): { message: DeliveryNote[]; names: DeliveryNote[] };
+}
+
+export interface DeliveryNote {
+  readonly delivery: number;
+  readonly kind: string;
+  readonly at: string;
+  readonly name?: string;
 }
 
 type Kind = MessageEventKind | "reaction.created" | "chat.created" | "chat.rename";
@@ -261,8 +273,23 @@ export function chaosTraffic(options: TrafficOptions): Traffic {
     return payload;
   }
 
+  function deliveriesOf(messageId: string): { message: DeliveryNote[]; names: DeliveryNote[] } {
+    const m = messageIds.indexOf(messageId);
+    const chat = m < 0 ? -1 : messages[m]!.chat;
+    const notes = { message: [] as DeliveryNote[], names: [] as DeliveryNote[] };
+    order.forEach((index, delivery) => {
+      const e = events[index]!;
+      const at = new Date(e.at).toISOString();
+      if (e.kind.startsWith("message.") && e.ref === m) notes.message.push({ delivery, kind: e.kind, at });
+      else if (e.chat === chat && e.kind === "chat.rename") notes.names.push({ delivery, kind: e.kind, at, name: renameNames[e.ref]! });
+      else if (e.chat === chat && e.kind === "chat.created") notes.names.push({ delivery, kind: e.kind, at, name: chats[chat]!.name });
+    });
+    return notes;
+  }
+
   return {
     count: order.length,
+    deliveriesOf,
     bodyAt: (index) => toRawBody(payloadOf(events[order[index]!]!)),
     stats: {
       messages: messages.length,

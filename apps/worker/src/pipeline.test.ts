@@ -60,7 +60,7 @@ describe("createPipeline", () => {
       source,
       sink,
       deadLetters: { publish: async () => undefined, close: async () => undefined },
-      chatNames: { resolve: async () => new Map(), learn: () => undefined, persist: async () => new Set(), indexedUnresolved: () => undefined },
+      chatNames: { resolve: async () => new Map(), learn: async () => new Set(), indexedUnresolved: () => undefined, renamedSince: async () => new Set() },
       indices: { messages: "messages", events: "events" },
       log: silent,
       batching: { maxMessages: 1_000, maxBytes: 1e7, maxWaitMs: 100, maxBatchesInFlight: 3 },

@@ -1,8 +1,9 @@
 import { createLogger } from "@periskope-pipeline/observability";
-import { subjectNotification, toRawBody } from "@periskope-pipeline/testkit";
+import { messageCreated, subjectNotification, toRawBody } from "@periskope-pipeline/testkit";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { ChatNameUpdate } from "./chat-names/index.ts";
+import { resolved } from "./chat-names/chat-name.ts";
 import { processBatch, type BatchDeps } from "./process-batch.ts";
 import { INDEXED } from "./settle/outcome.ts";
 import type { Delivery } from "./source/delivery.ts";
@@ -15,13 +16,18 @@ function rename(settled: string[]): Delivery {
   return { id: "r1", data: Buffer.from(body), attributes: {}, deliveryAttempt: 1, publishTime: Date.now(), ack: () => settled.push("ack"), nack: () => settled.push("nack") };
 }
 
-function deps(notWritten: readonly string[], persisted: ChatNameUpdate[]): BatchDeps {
+function message(settled: string[]): Delivery {
+  const body = toRawBody(messageCreated({ seed: "batch", chatId: CHAT }));
+  return { id: "m1", data: Buffer.from(body), attributes: {}, deliveryAttempt: 1, publishTime: Date.now(), ack: () => settled.push("ack"), nack: () => settled.push("nack") };
+}
+
+function deps(notWritten: readonly string[], persisted: ChatNameUpdate[], renamed: readonly string[] = []): BatchDeps {
   return {
     chatNames: {
-      resolve: async () => new Map(),
-      learn: () => undefined,
-      persist: async (updates) => (persisted.push(...updates), new Set(notWritten)),
+      resolve: async () => new Map([[CHAT, resolved("Before")]]),
+      learn: async (updates) => (persisted.push(...updates), new Set(notWritten)),
       indexedUnresolved: () => undefined,
+      renamedSince: async () => new Set(renamed),
     },
     sink: { write: async (operations) => operations.map(() => INDEXED) },
     deadLetters: { publish: async () => undefined, close: async () => undefined },
@@ -43,5 +49,16 @@ describe("processBatch and names learned from webhooks", () => {
     const settled: string[] = [];
     await processBatch([rename(settled)], deps([CHAT], []));
     expect(settled).toEqual(["nack"]);
+  });
+});
+
+describe("processBatch and names that changed while the batch waited", () => {
+  it("gives back a message written under a name its chat lost meanwhile, and acks the others", async () => {
+    const settled: string[] = [];
+    await processBatch([message(settled)], deps([], [], [CHAT]));
+    expect(settled).toEqual(["nack"]);
+    const others: string[] = [];
+    await processBatch([message(others)], deps([], [], ["120363000000000002@g.us"]));
+    expect(others).toEqual(["ack"]);
   });
 });

@@ -7,6 +7,7 @@
  * shutdown ending the wait for Elasticsearch; an outage is waited out, not failed) gives every
  * message not yet decided back for redelivery; nothing is acked that was not written.
  */
+import { isMessageEvent } from "@periskope-pipeline/contracts";
 import type { Logger } from "@periskope-pipeline/observability";
 import type { ChatNameResolution, UnresolvedReason } from "./chat-names/index.ts";
 import type { DeadLetterSink } from "./dead-letter/dead-letter-publisher.ts";
@@ -18,13 +19,15 @@ import type { Delivery } from "./source/delivery.ts";
 import { buildDocument, type BuiltDocument, type TargetIndices } from "./stages/build-documents.ts";
 import { decode } from "./stages/decode.ts";
 import type { DecodedEvent } from "./stages/decoded-event.ts";
-import { learnChatNames, type LearnedName, type NameLearner } from "./stages/learn-chat-names.ts";
+import { learnChatNames, type NameLearner } from "./stages/learn-chat-names.ts";
 import { recordOrgPhones, type PhoneRecorder } from "./stages/record-org-phones.ts";
 import { resolveChatNames, type NameResolver } from "./stages/resolve-chat-names.ts";
 import { serializeOperation, type SerializedOperation } from "./stages/serialize-operation.ts";
 
 export interface ChatNames extends NameResolver, NameLearner {
   indexedUnresolved(chats: ReadonlyMap<string, { reason: UnresolvedReason; phone: string | undefined }>): void;
+  /** After a batch's write: chats whose name changed in the cache index since the batch resolved it (`performance.now()` time). */
+  renamedSince(names: ReadonlyMap<string, ChatNameResolution>, resolvedAt: number): Promise<ReadonlySet<string>>;
 }
 
 /** What a batch needs of the sink: one outcome per operation, in order. */
@@ -62,15 +65,16 @@ export async function processBatch(deliveries: readonly Delivery[], deps: BatchD
     if (deps.orgPhones) recordOrgPhones(events, deps.orgPhones);
 
     stage = "resolve";
-    let learned: LearnedName[] = [];
+    let learned: Awaited<ReturnType<typeof learnChatNames>> = { learned: [], notWritten: new Set() };
     const names = await timed(deps, "resolve", async (): Promise<Map<string, ChatNameResolution>> => {
-      learned = learnChatNames(events, deps.chatNames, deps.eventTimeMaxSkewMs);
+      learned = await learnChatNames(events, deps.chatNames, deps.eventTimeMaxSkewMs);
       return resolveChatNames(events, deps.chatNames);
     });
+    const resolvedAt = performance.now();
 
     stage = "build";
     const operations: SerializedOperation[] = [];
-    const owners: Array<{ delivery: Delivery; receivedAt: number; unresolved: BuiltDocument["unresolved"] }> = [];
+    const owners: Array<{ delivery: Delivery; receivedAt: number; unresolved: BuiltDocument["unresolved"]; chatId: unknown }> = [];
     await timed(deps, "build", async () => {
       const indexedAt = new Date().toISOString();
       for (const event of events) {
@@ -81,7 +85,7 @@ export async function processBatch(deliveries: readonly Delivery[], deps: BatchD
             continue;
           }
           operations.push(serializeOperation(result.built.operation));
-          owners.push({ delivery: event.delivery, receivedAt: event.receivedAt, unresolved: result.built.unresolved });
+          owners.push({ delivery: event.delivery, receivedAt: event.receivedAt, unresolved: result.built.unresolved, chatId: isMessageEvent(event.envelope.eventType) ? event.envelope.data.chat_id : undefined });
         } catch (error) {
           // Whatever in this event's data broke the build will break it on every redelivery.
           decide(event.delivery, deadLetter("build", "build_error", String((error as Error)?.message ?? error)));
@@ -94,18 +98,21 @@ export async function processBatch(deliveries: readonly Delivery[], deps: BatchD
 
     stage = "index";
     const outcomes = await timed(deps, "index", () => deps.sink.write(operations));
+    // Written under a name the chat lost while the batch waited (an outage, a slow cluster): given
+    // back, and written again under the new name, rather than acked.
+    const renamed = await deps.chatNames.renamedSince(names, resolvedAt);
     outcomes.forEach((outcome, i) => {
       const owner = owners[i]!;
-      decide(owner.delivery, outcome, owner.receivedAt);
+      if (outcome.kind === "indexed" && typeof owner.chatId === "string" && renamed.has(owner.chatId)) decide(owner.delivery, retry("index", "chat_renamed"));
+      else decide(owner.delivery, outcome, owner.receivedAt);
       const unresolved = owner.unresolved;
       if (unresolved && outcome.kind === "indexed") unresolvedWritten.set(unresolved.chatId, { reason: unresolved.reason, phone: unresolved.phone });
     });
 
     // A name an event taught is in the cache index before that event is acked; where it is not,
     // the event comes back and teaches it again.
-    const notWritten = await deps.chatNames.persist(learned.map((l) => l.update));
-    for (const { delivery, update } of learned) {
-      if (notWritten.has(update.chatId) && decided.get(delivery)?.outcome.kind !== "dead-letter") decide(delivery, retry("resolve", "cache_write_failed"));
+    for (const { delivery, update } of learned.learned) {
+      if (learned.notWritten.has(update.chatId) && decided.get(delivery)?.outcome.kind !== "dead-letter") decide(delivery, retry("resolve", "cache_write_failed"));
     }
   } catch (error) {
     deps.log.error(

@@ -11,8 +11,10 @@ import { bulkWrite, type ElasticsearchClient, type ElasticsearchPolicy } from "@
 import { resolved, type ChatNameResolution, type ChatNameUpdate } from "./chat-name.ts";
 
 export interface CacheWriteResult {
-  readonly written: number;
-  readonly superseded: number;
+  /** The names the index now holds. */
+  readonly written: readonly ChatNameUpdate[];
+  /** Refused because the index holds a name that changed later. */
+  readonly superseded: readonly ChatNameUpdate[];
   /** Refused for good (mapping): logged, not retried. */
   readonly failed: number;
   /** Still retryable when the policy gave up (Elasticsearch unavailable): worth writing again. */
@@ -74,10 +76,10 @@ export class CacheIndex {
       };
     });
     const outcomes = await bulkWrite(this.es, operations, { policy: this.policy });
-    const result = { written: 0, superseded: 0, failed: 0, retry: [] as ChatNameUpdate[] };
+    const result = { written: [] as ChatNameUpdate[], superseded: [] as ChatNameUpdate[], failed: 0, retry: [] as ChatNameUpdate[] };
     outcomes.forEach((outcome, i) => {
-      if (outcome.kind === "ok") result.written++;
-      else if (outcome.kind === "superseded") result.superseded++;
+      if (outcome.kind === "ok") result.written.push(latest[i]!);
+      else if (outcome.kind === "superseded") result.superseded.push(latest[i]!);
       else if (outcome.kind === "rejected") result.failed++;
       else result.retry.push(latest[i]!);
     });

@@ -7,7 +7,7 @@ import { CacheWriteBuffer } from "./cache-write-buffer.ts";
 const WAIT = { timeout: 5_000, interval: 5 };
 
 const update = (i: number, chatName = `n${i}`): ChatNameUpdate => ({ chatId: `c${i}`, chatName, source: "api" });
-const written = (u: readonly ChatNameUpdate[]): CacheWriteResult => ({ written: u.length, superseded: 0, failed: 0, retry: [] });
+const written = (u: readonly ChatNameUpdate[]): CacheWriteResult => ({ written: u, superseded: [], failed: 0, retry: [] });
 
 
 describe("CacheWriteBuffer", () => {
@@ -44,7 +44,7 @@ describe("CacheWriteBuffer", () => {
       retryDelayMs: 10,
       write: async (u) => {
         writes.push([...u]);
-        return down ? { written: 0, superseded: 0, failed: 0, retry: u } : written(u);
+        return down ? { written: [], superseded: [], failed: 0, retry: u } : written(u);
       },
     });
     buffer.add([update(1), update(2)]);

@@ -3,15 +3,16 @@
  * a batch's chats, learn names from webhooks, remember names others wrote, and finish the job for
  * messages that were indexed without a name (track → fill when known, retry the API periodically).
  */
-import type { ElasticsearchClient, ElasticsearchPolicy } from "@periskope-pipeline/elasticsearch";
+import { RETRY_WITHOUT_BREAKER, type ElasticsearchClient, type ElasticsearchPolicy } from "@periskope-pipeline/elasticsearch";
 import type { Logger } from "@periskope-pipeline/observability";
 import { ApiTier } from "./api-tier.ts";
-import { CacheIndex } from "./cache-index.ts";
+import { CacheIndex, type CacheWriteResult } from "./cache-index.ts";
 import { CacheWriteBuffer } from "./cache-write-buffer.ts";
 import type { ChatNameResolution, ChatNameUpdate, UnresolvedReason } from "./chat-name.ts";
 import { fillChatNames, type FillChatNamesResult } from "./fill-chat-names.ts";
 import { FillQueue } from "./fill-queue.ts";
 import { MemoryTier } from "./memory-tier.ts";
+import { recentCacheNames } from "./recent-cache-names.ts";
 import { ChatNameResolver, type LookupResult, type Tier } from "./resolver.ts";
 import { UnresolvedChats } from "./unresolved-chats.ts";
 import { unresolvedChatsInIndex } from "./unresolved-in-index.ts";
@@ -57,6 +58,10 @@ export interface ChatNameServiceOptions {
   };
 }
 
+/** How many revalidation intervals a new process's first sweep reaches back, beyond the usual three. */
+const FIRST_SWEEP_INTERVALS = 7;
+const NONE: ReadonlySet<string> = new Set();
+
 export class ChatNameService {
   readonly memory: MemoryTier;
   private readonly resolver: ChatNameResolver;
@@ -68,6 +73,8 @@ export class ChatNameService {
   private retryTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
+  /** When the last sweep that went through started (epoch ms). */
+  private lastSweepAt: number | undefined;
   private readonly lookups = new AbortController();
   private retrying: Promise<void> | undefined;
   private seeding: Promise<void> | undefined;
@@ -106,7 +113,7 @@ export class ChatNameService {
     });
     this.unresolved = new UnresolvedChats({ ...(hooks?.onUnresolvedSize ? { onSizeChange: hooks.onUnresolvedSize } : {}) });
     this.fills = new FillQueue({
-      fill: (updates) => fillChatNames(es, options.messagesIndex, updates, policy ? { policy } : {}),
+      fill: async (updates) => fillChatNames(es, options.messagesIndex, await this.currentNames(updates), policy ? { policy } : {}),
       ...(options.fillDelayMs !== undefined ? { delayMs: options.fillDelayMs } : {}),
       ...(options.maxPending?.fills !== undefined ? { maxPending: options.maxPending.fills } : {}),
       onFilled: (result, chats) => {
@@ -143,27 +150,28 @@ export class ChatNameService {
     return this.resolver.resolve(chats);
   }
 
-  /** Names from webhooks (`chat.created`, group subject): no API call. */
-  learn(updates: readonly ChatNameUpdate[]): void {
-    if (updates.length === 0) return;
-    this.resolver.learn(updates);
-    this.options.hooks?.onLearned?.("webhook", updates.length);
-  }
-
   /**
-   * Writes names from webhooks to the cache index now, through the Elasticsearch policy (the batch
-   * acks their events only after this): answers the chats whose write must be tried again. Older
-   * names than the index holds are superseded there, so every learned name can be sent as it is.
+   * Names from webhooks (`chat.created`, group subject), without an API call. They go to the cache
+   * index first, which orders them by change time; memory takes (and fills into messages) only
+   * those the index took. A name the index refuses as older (a late or replayed rename, a late
+   * `chat.created`) would otherwise regress this replica's memory and then the chat's messages,
+   * with nothing newer in the index for a sweep to mend them with: memory forgets that chat and
+   * reads the index's name instead. Answers the chats whose write must be tried again (the batch
+   * gives their events back rather than ack them).
    */
-  async persist(updates: readonly ChatNameUpdate[]): Promise<ReadonlySet<string>> {
+  async learn(updates: readonly ChatNameUpdate[]): Promise<ReadonlySet<string>> {
     if (updates.length === 0) return new Set();
+    let result: CacheWriteResult;
     try {
-      const { retry } = await this.cache.write(updates);
-      return new Set(retry.map((u) => u.chatId));
+      result = await this.cache.write(updates);
     } catch (error) {
       this.options.log.warn({ event: "ChatNameCacheWriteFailed", stage: "resolve", code: errorCode(error), retryable: true, count: updates.length }, "could not write learned chat names to the cache index; their events come back");
       return new Set(updates.map((u) => u.chatId));
     }
+    for (const u of result.superseded) this.memory.forget(u.chatId);
+    this.resolver.learn(result.written);
+    this.options.hooks?.onLearned?.("webhook", result.written.length);
+    return new Set(result.retry.map((u) => u.chatId));
   }
 
   /**
@@ -200,6 +208,29 @@ export class ChatNameService {
     this.fills.schedule(known);
   }
 
+  /**
+   * The chats whose name the cache index changed since a batch resolved it (`resolvedAt`,
+   * `performance.now()`), for a batch that waited at least half a revalidation interval before it
+   * was written; memory takes the new names. The sweeps mend shorter waits, but a longer one may
+   * write a message after every sweep that still reaches the rename has run, and a replica killed
+   * after acking it would leave nothing that comes back for it: the batch gives those messages
+   * back instead, and their redelivery writes them under the new name.
+   */
+  async renamedSince(names: ReadonlyMap<string, ChatNameResolution>, resolvedAt: number): Promise<ReadonlySet<string>> {
+    const revalidateMs = this.options.memory.revalidateMs;
+    if (revalidateMs === undefined || !Number.isFinite(revalidateMs) || performance.now() - resolvedAt < revalidateMs / 2) return NONE;
+    const used = new Map<string, string>();
+    for (const [chatId, name] of names) if (name.status === "resolved") used.set(chatId, name.name);
+    if (used.size === 0) return NONE;
+    const cached = await this.options.withElasticsearchRetry(() => this.cache.lookup([...used.keys()]));
+    const renamed = new Set<string>();
+    for (const [chatId, name] of used) {
+      const hit = cached.get(chatId);
+      if (hit?.status === "resolved" && hit.name !== name && this.memory.rememberName(chatId, hit.name, hit.chatType, hit.changedAt)) renamed.add(chatId);
+    }
+    return renamed;
+  }
+
   /** Starts the periodic retry of chats that failed for lack of an API, beginning with those a previous process left. */
   start(): void {
     if (this.retryTimer) return;
@@ -212,31 +243,23 @@ export class ChatNameService {
   }
 
   /**
-   * Fills the names the cache index took lately (`updated_at` within three revalidation
-   * intervals) into messages still holding another one. Until every replica has compared its
-   * memory with the cache index (`revalidateMs`) some may index a renamed chat's messages under its
-   * old name, and the fill that would mend them may have died with the worker that queued it (a
-   * kill): the cache index is what outlives both, so every worker sweeps it. A fill that finds
-   * nothing stale costs one search per hundred chats.
+   * Fills the names the cache index took lately into messages still holding another one. Until
+   * every replica has compared its memory with the cache index (`revalidateMs`) some may index a
+   * renamed chat's messages under its old name, and the fill that would mend them may have died
+   * with the worker that queued it (a kill): the cache index is what outlives both, so every
+   * worker sweeps it. Each sweep reaches three revalidation intervals behind the start of the last
+   * one that went through, so a sweep Elasticsearch kept waiting (an outage) leaves no gap; a new
+   * process's first sweep reaches further back, over what a killed predecessor left. A fill that
+   * finds nothing stale costs one search per hundred chats.
    */
   private sweepRecentNames(revalidateMs: number): Promise<void> {
     this.sweeping ??= (async () => {
+      const startedAt = Date.now();
+      const since = (this.lastSweepAt ?? startedAt - FIRST_SWEEP_INTERVALS * revalidateMs) - 3 * revalidateMs;
       try {
-        const response = await this.options.withElasticsearchRetry(() =>
-          this.options.es.search<{ chat_id?: string; chat_name?: string | null; chat_type?: string }>({
-            index: this.options.cacheIndex,
-            size: 1_000,
-            query: { range: { updated_at: { gte: new Date(Date.now() - 3 * revalidateMs).toISOString() } } },
-            _source: ["chat_id", "chat_name", "chat_type"],
-          }),
-        );
-        const recent: ChatNameUpdate[] = [];
-        for (const hit of response.hits.hits) {
-          const doc = hit._source;
-          if (!doc?.chat_id || !doc.chat_name) continue;
-          recent.push({ chatId: doc.chat_id, chatName: doc.chat_name, ...(doc.chat_type ? { chatType: doc.chat_type } : {}), source: "cache" });
-        }
+        const recent = await recentCacheNames(this.options.es, this.options.cacheIndex, since, { retry: this.options.withElasticsearchRetry });
         this.fills.schedule(recent);
+        this.lastSweepAt = startedAt;
       } catch (error) {
         this.options.log.warn({ event: "ChatNameSweepFailed", stage: "fill", code: errorCode(error), retryable: true, count: 0 }, "could not read recent chat names; the next sweep tries again");
       }
@@ -300,6 +323,26 @@ export class ChatNameService {
     await this.sweeping;
     await this.resolver.settled();
     await this.fills.close();
+  }
+
+  /**
+   * What a queued fill writes: the name the cache index holds now, unless the queued one changed
+   * later (its write-back still on the way). A fill waits (its delay, an Elasticsearch outage) and
+   * another replica may have learned a newer name meanwhile; written as queued, it would take
+   * that replica's messages back to the older name after its own fill and sweeps had run.
+   */
+  private async currentNames(updates: readonly ChatNameUpdate[]): Promise<ChatNameUpdate[]> {
+    const current: ChatNameUpdate[] = [];
+    for (let start = 0; start < updates.length; start += 1_000) {
+      const group = updates.slice(start, start + 1_000);
+      const cached = await (this.options.elasticsearchPolicy ?? RETRY_WITHOUT_BREAKER).execute(() => this.cache.lookup(group.map((u) => u.chatId)));
+      for (const update of group) {
+        const hit = cached.get(update.chatId);
+        const newer = hit?.status === "resolved" && (update.changedAt === undefined || hit.changedAt === undefined || hit.changedAt >= update.changedAt);
+        current.push(newer ? { ...update, chatName: hit.name, ...(hit.chatType ? { chatType: hit.chatType } : {}) } : update);
+      }
+    }
+    return current;
   }
 
   private nameKnown(updates: readonly ChatNameUpdate[]): void {

@@ -85,6 +85,11 @@ export class MemoryTier {
     if (entry !== undefined && "name" in entry) entry.checkedAt = this.now();
   }
 
+  /** Drops what is remembered of a chat: the next lookup reads the cache index. */
+  forget(chatId: string): void {
+    this.cache.delete(chatId);
+  }
+
   rememberUnknown(chatId: string): void {
     // A known name is never downgraded by a later "unknown" (e.g. a racing lookup).
     if (this.nameOf(chatId) !== undefined) return;

@@ -50,7 +50,7 @@ function fixture(options: { names?: Record<string, string>; cached?: Record<stri
     maxDelayMs: 1,
     write: async (u) => {
       written.push(...u);
-      return { written: u.length, superseded: 0, failed: 0, retry: [] };
+      return { written: u, superseded: [], failed: 0, retry: [] };
     },
   });
   const resolver = new ChatNameResolver({

@@ -13,16 +13,16 @@ function event(body: object) {
 }
 
 describe("learnChatNames", () => {
-  it("learns renames in change-time order and skips one whose time is out of range (it would pin the cache index)", () => {
+  it("learns renames in change-time order and skips one whose time is out of range (it would pin the cache index)", async () => {
     const learned: ChatNameUpdate[] = [];
     const chatId = "120363400000000001@g.us";
-    const found = learnChatNames(
+    const { learned: found } = await learnChatNames(
       [
         event(subjectNotification({ chatId, newName: "Later", at: RECEIVED - 60_000 })),
         event(subjectNotification({ chatId, newName: "From the future", at: RECEIVED + 2 * 86_400_000 })),
         event(subjectNotification({ chatId, newName: "Earlier", at: RECEIVED - 120_000 })),
       ],
-      { learn: (updates) => learned.push(...updates) },
+      { learn: async (updates) => (learned.push(...updates), new Set()) },
     );
     expect(found.map((l) => l.update.chatName)).toEqual(["Earlier", "Later"]);
     expect(learned.map((u) => u.chatName)).toEqual(["Earlier", "Later"]);
