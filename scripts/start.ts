@@ -20,6 +20,8 @@ import {
   type LocalStack,
   type StartRecord,
 } from "@periskope-pipeline/local-stack";
+import { INGRESS_NODE_FLAGS } from "../apps/ingress/src/server/node-flags.ts";
+import { WORKER_NODE_FLAGS } from "../apps/worker/src/node-flags.ts";
 import { startApp, type AppExit, type AppProcess } from "./app-process.ts";
 import { APP_PORTS, localEnvironment, LOCAL_DEFAULTS, recordedSettings } from "./local-defaults.ts";
 import { prettyLogLine } from "./pretty-log.ts";
@@ -41,11 +43,8 @@ const ENTRY_POINTS = {
   worker: "apps/worker/src/main.ts",
 } as const;
 
-// Heap bounds the apps ask for (apps/ingress/src/server/node-flags.ts, apps/worker/src/node-flags.ts).
-const NODE_FLAGS: Readonly<Record<string, readonly string[]>> = {
-  ingress: ["--max-old-space-size=128", "--max-semi-space-size=16"],
-  worker: ["--max-old-space-size=192", "--max-semi-space-size=16"],
-};
+// Heap bounds the apps ask for, as their images start them.
+const NODE_FLAGS: Readonly<Record<string, readonly string[]>> = { ingress: INGRESS_NODE_FLAGS, worker: WORKER_NODE_FLAGS };
 
 const STOP_ORDER: readonly string[] = ["ingress", "worker", "simulator"];
 

@@ -1,7 +1,11 @@
 /**
  * The images the root Dockerfile produces and what each one runs. Image names are shared by
  * docker-compose.yml, the Kubernetes manifests and the Terraform variables (checked in CI).
+ * Node flags are the apps' own lists, which the benches start them with: the Dockerfile must match.
  */
+import { INGRESS_NODE_FLAGS } from "../../apps/ingress/src/server/node-flags.ts";
+import { WORKER_NODE_FLAGS } from "../../apps/worker/src/node-flags.ts";
+
 export interface ImageSpec {
   /** `docker build --target` */
   readonly target: string;
@@ -23,7 +27,7 @@ export const IMAGES = {
     name: "periskope-pipeline-ingress",
     workspace: "apps/ingress",
     entry: "apps/ingress/src/main.ts",
-    nodeFlags: ["--max-old-space-size=128", "--max-semi-space-size=16"],
+    nodeFlags: INGRESS_NODE_FLAGS,
     portVariable: "PORT",
     port: 8080,
   },
@@ -32,7 +36,7 @@ export const IMAGES = {
     name: "periskope-pipeline-worker",
     workspace: "apps/worker",
     entry: "apps/worker/src/main.ts",
-    nodeFlags: ["--max-old-space-size=192", "--max-semi-space-size=16"],
+    nodeFlags: WORKER_NODE_FLAGS,
     portVariable: "WORKER_METRICS_PORT",
     port: 9464,
   },

@@ -29,6 +29,12 @@ export function createElasticsearchClient(options: ElasticsearchOptions): Client
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     maxRetries: options.maxRetries ?? 2,
     compression: false,
+    // The default ("replace") deep-copies every error's metadata to mask secrets, request body
+    // included: a 2 MB bulk body (a Buffer) becomes 2M [index, byte] pairs, ~150 MB of heap and
+    // seconds of CPU per failed attempt, which took workers to their heap limit whenever
+    // Elasticsearch was unreachable. "remove" drops the headers and connection instead, without
+    // copying; logs never show an error's metadata anyway (log-safety.ts of observability).
+    redaction: { type: "remove" },
   });
 }
 

@@ -12,7 +12,7 @@
  */
 import { Duration, type Message, type PubSub, type Subscription } from "@google-cloud/pubsub";
 import type { Delivery } from "./delivery.ts";
-import { propagatePauseToStreams, type PullGate } from "./stream-backpressure.ts";
+import { bufferedMessages, propagatePauseToStreams, type PullGate } from "./stream-backpressure.ts";
 
 export interface PubSubSourceOptions {
   readonly subscription: string;
@@ -78,8 +78,7 @@ export function createPubSubSource(pubsub: PubSub, options: PubSubSourceOptions)
       gate?.release();
     },
     buffered() {
-      const size = (subscription as unknown as { _subscriber?: { _inventory?: { size?: unknown } } } | undefined)?._subscriber?._inventory?.size;
-      return typeof size === "number" ? size : undefined;
+      return subscription ? bufferedMessages(subscription) : undefined;
     },
     get isOpen() {
       return subscription?.isOpen ?? false;

@@ -90,3 +90,9 @@ export function propagatePauseToStreams(subscription: Subscription): PullGate | 
     },
   };
 }
+
+/** Messages the client library holds (handed out or still queued in it); undefined if its internals are not there. */
+export function bufferedMessages(subscription: Subscription): number | undefined {
+  const size = (subscription as unknown as { _subscriber?: { _inventory?: { size?: unknown } } })._subscriber?._inventory?.size;
+  return typeof size === "number" ? size : undefined;
+}
