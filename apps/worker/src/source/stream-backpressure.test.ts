@@ -7,7 +7,7 @@ function grpcStream() {
   return { calls, pause: () => calls.push("pause"), resume: () => calls.push("resume") };
 }
 
-/** The shape of the @google-cloud/pubsub internals this relies on (the same in 5.x and 6.x). */
+/** The shape of @google-cloud/pubsub 5.x internals this relies on. */
 function fakeSubscription() {
   const a = grpcStream();
   const b = grpcStream();

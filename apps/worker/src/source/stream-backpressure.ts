@@ -1,22 +1,17 @@
 /**
  * Client-side backpressure for the streaming pull, which @google-cloud/pubsub 5.x lacks.
  *
- * The library's flow control pauses its merged `MessageStream` when its inventory is full, but in
- * 5.x that stream re-emits the gRPC streams' `data` events instead of piping them, so the pause
- * never reaches gRPC: nothing stops reading. Real Pub/Sub does not need it, because the service
- * enforces the limits sent in each StreamingPullRequest (the library relies on that); the emulator
- * ignores them and pushes the whole backlog as fast as it can, so a worker draining a backlog held
- * tens of thousands of messages beyond its limit (measured: 46k held at a 4k limit, ~250 MB heap).
+ * The library's flow control pauses its merged `MessageStream` when its inventory is full, but
+ * that stream re-emits the gRPC streams' `data` events instead of piping them, so the pause never
+ * reaches gRPC: nothing stops reading. Real Pub/Sub does not need it, because the service enforces
+ * the limits sent in each StreamingPullRequest (the library relies on that); the emulator ignores
+ * them and pushes the whole backlog as fast as it can, so a worker draining a backlog held tens of
+ * thousands of messages beyond its limit (measured: 46k held at a 4k limit, ~250 MB of heap).
  *
  * This carries the pause to the gRPC streams (and to streams opened later, on reconnects); a paused
  * stream stops reading, HTTP/2 flow control stops the sender, and the limits hold everywhere.
  * It touches library internals, so it checks their shape and reports when they are not there
  * (then the limits rest on the service's enforcement alone, as the library intends).
- *
- * 6.x pauses the gRPC streams itself, yet leaving it to the library (this file reduced to the
- * hold below) pulled and acked fewer messages per second on the emulator in every run:
- * 1,543-2,845/s against 3,019-5,975/s with this file as it is (bench/results/pubsub-upgrade.json,
- * `queue_variants`; cause not found). So it stays; with 6.x its second pause of a stream is a no-op.
  *
  * The same hook lets the worker hold the pull (`hold()`, while Elasticsearch is unavailable): the
  * library would resume the stream as soon as its inventory frees up, so while held its resumes are
