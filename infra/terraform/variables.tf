@@ -115,7 +115,7 @@ variable "worker_max_replicas" {
 variable "worker_target_backlog_per_replica" {
   description = "KEDA gcp-pubsub SubscriptionSize target: undelivered messages per replica (see infra/README.md)."
   type        = number
-  default     = 150000
+  default     = 165000
 }
 
 variable "worker_target_oldest_unacked_seconds" {
