@@ -61,7 +61,7 @@ export function createPubSubSource(pubsub: PubSub, options: PubSubSourceOptions)
         batching: { maxMessages: 2_000, maxMilliseconds: 100 },
         closeOptions: { behavior: "WAIT", timeout: Duration.from({ milliseconds: options.closeTimeoutMs }) },
       });
-      subscription.on("message", (message: Message) => onDelivery(toDelivery(message)));
+      subscription.on("message", (message: Message) => onDelivery(new PubSubDelivery(message)));
       subscription.on("error", onError);
       gate = propagatePauseToStreams(subscription);
       if (!gate) {
@@ -84,10 +84,6 @@ export function createPubSubSource(pubsub: PubSub, options: PubSubSourceOptions)
       return subscription?.isOpen ?? false;
     },
   };
-}
-
-function toDelivery(message: Message): Delivery {
-  return new PubSubDelivery(message);
 }
 
 /** Settles through the message itself: no pair of closures per pulled message. */
