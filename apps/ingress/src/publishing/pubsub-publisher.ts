@@ -82,7 +82,11 @@ export class PubSubPublisher implements EventPublisher {
 
   #settle(pending: Pending, failure: PublishError | null, messageId: string | undefined, cause: unknown): void {
     if (!this.#pending.delete(pending)) return; // already settled (timed out, then the library answered)
-    if (this.#pending.size === 0) this.#timer = void clearTimeout(this.#timer); // nothing left to time out
+    if (this.#pending.size === 0) {
+      // Nothing left to time out.
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
     this.#observe?.((performance.now() - pending.started) / 1000, failure);
     if (!failure) return pending.resolve(messageId as string);
     this.#failed?.(failure, cause);
